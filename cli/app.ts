@@ -1,0 +1,104 @@
+/**
+ * Herald's process: open the database (embedded or not), migrate, load the encryption key, then run
+ * the requested roles. `stop()` shuts down in the safe order: stop accepting requests, drain the
+ * worker, close the pool, stop the embedded database last.
+ */
+import { startBot, type BotRuntime } from '../bot/runtime.js';
+import { healthRoutes } from '../bot/http/health-routes.js';
+import { startHttpServer, type HttpServer } from '../bot/http/server.js';
+import type { Config } from '../core/config.js';
+import { openDatabase, type Database } from '../core/db/database.js';
+import { migrate } from '../core/db/migrate.js';
+import { loadKeyring } from '../core/encryption-key.js';
+import type { Logger } from '../core/logger.js';
+import { migrateQueue } from '../core/queue.js';
+import { createProviderRegistry, type ProviderOverrides, type ProviderRegistry } from '../social/registry.js';
+import { createSenderPool, type SenderPool } from '../worker/delivery/senders.js';
+import { startWorker, type WorkerRuntime } from '../worker/runtime.js';
+
+export const ROLES = ['all', 'bot', 'worker', 'web'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RunningHerald {
+  readonly database: Database;
+  readonly http: HttpServer | undefined;
+  readonly worker: WorkerRuntime | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly role: Role;
+  /** Replaces the worker's crontab ('' disables it); for tests. */
+  readonly crontab?: string;
+  /** Provider options beyond config (tests point Bluesky's PLC directory at a fake). */
+  readonly providerOverrides?: ProviderOverrides;
+}
+
+export async function startHerald(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+): Promise<RunningHerald> {
+  const runs = (role: Role) => options.role === 'all' || options.role === role;
+  const database = await openDatabase(config, logger, { poolSize: config.worker.concurrency + 4 });
+  let worker: WorkerRuntime | undefined;
+  let http: HttpServer | undefined;
+  let bot: BotRuntime | undefined;
+  let registry: ProviderRegistry | undefined;
+  let senders: SenderPool | undefined;
+
+  const stop = async () => {
+    await http?.close();
+    await bot?.stop();
+    await worker?.stop();
+    await senders?.close();
+    await registry?.close();
+    await database.close();
+  };
+
+  try {
+    await migrate(database.pool, logger);
+    await migrateQueue(database.pool, logger);
+    const keyring = await loadKeyring(config, logger);
+    if (runs('worker')) {
+      registry = createProviderRegistry(config, options.providerOverrides);
+      senders = createSenderPool(config, database.pool, keyring);
+      worker = await startWorker({
+        pool: database.pool,
+        logger,
+        settings: config.worker,
+        tasks: {
+          pool: database.pool,
+          keyring,
+          providers: registry,
+          senders: senders.senderFor,
+          settings: config.worker,
+          logger,
+        },
+        ...(options.crontab !== undefined ? { crontab: options.crontab } : {}),
+      });
+    }
+    if (runs('web')) {
+      http = await startHttpServer({
+        port: config.http.port,
+        logger,
+        routes: healthRoutes(database.pool, logger, { heartbeatSeconds: config.worker.heartbeatSeconds }),
+      });
+    }
+    if (runs('bot')) bot = startBot(config, logger);
+  } catch (err) {
+    await stop().catch((stopErr: unknown) =>
+      logger.error({ err: stopErr }, 'cleanup after a failed start failed'),
+    );
+    throw err;
+  }
+  logger.info(
+    {
+      role: options.role,
+      publicUrl: config.http.publicUrl,
+      embeddedDatabase: database.embedded !== undefined,
+    },
+    'herald started',
+  );
+  return { database, http, worker, stop };
+}

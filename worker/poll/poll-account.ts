@@ -1,0 +1,272 @@
+/**
+ * One poll of one account: fetch since the cursor, store the posts, decide every feed's deliveries,
+ * queue their sending, and schedule the next poll. Failures never throw out of here: they move
+ * `next_poll_at` (a rate limit waits as told, errors back off with jitter), and after too many, or
+ * when access is gone, the account stops being polled and its channels are told once.
+ */
+import type { Config } from '../../core/config.js';
+import type { Keyring } from '../../core/crypto.js';
+import { withTransaction, type Pool } from '../../core/db/pool.js';
+import { ProviderError } from '../../core/errors.js';
+import {
+  blockedUntil,
+  claimDuePoll,
+  enqueueFeedDelivery,
+  finishImportLog,
+  insertDeliveries,
+  loadAccountForPoll,
+  markBackfillDone,
+  recentPosts,
+  recordBudget,
+  recordPollFailure,
+  recordPollSuccess,
+  reschedulePoll,
+  setAccountProblem,
+  startImportLog,
+  upsertPosts,
+  type AccountForPoll,
+  type NewDelivery,
+} from '../../core/import-store.js';
+import type { Logger } from '../../core/logger.js';
+import { PLATFORM_INFO } from '../../core/platforms.js';
+import type { AccountRef, FetchResult, SocialProvider } from '../../social/provider.js';
+import { decideAll, decideBackfill, type DecideContext } from './decide.js';
+import { recheckHeld } from './held.js';
+import { accountRefOf, refreshAccount, REFRESH_AHEAD_MS } from './refresh.js';
+
+export interface PollDeps {
+  readonly pool: Pool;
+  readonly keyring: Keyring;
+  readonly providers: { get(platform: AccountRef['platform']): SocialProvider };
+  readonly settings: Config['worker'];
+  readonly logger: Logger;
+  /** Queue the "tell the channels" notice for an account (a job, so it is retried on its own). */
+  readonly notify: (db: Pool, accountId: string, text: string) => Promise<void>;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+}
+
+export interface PollOutcome {
+  readonly status: 'polled' | 'skipped' | 'deferred' | 'failed';
+  readonly fetched: number;
+  readonly newPosts: number;
+  readonly pending: number;
+  readonly filtered: number;
+  readonly error?: string;
+}
+
+const EMPTY = { fetched: 0, newPosts: 0, pending: 0, filtered: 0 };
+const MAX_BACKOFF_MS = 6 * 3_600_000;
+
+export async function pollAccount(
+  deps: PollDeps,
+  accountId: string,
+  trigger: 'schedule' | 'manual' = 'schedule',
+): Promise<PollOutcome> {
+  const now = deps.now?.() ?? new Date();
+  // A scheduled poll claims the account: a job queued just after another poll finished (the scheduler
+  // read the account as due a moment before) finds it no longer due and does nothing.
+  if (trigger === 'schedule' && !(await claimDuePoll(deps.pool, accountId)))
+    return { status: 'skipped', ...EMPTY };
+  const loaded = await loadAccountForPoll(deps.pool, deps.keyring, accountId);
+  if (!loaded || loaded.account.status !== 'active') return { status: 'skipped', ...EMPTY };
+  const intervalMs = (loaded.pollIntervalSeconds ?? deps.settings.pollIntervalSeconds) * 1000;
+  if (loaded.feeds.length === 0) {
+    await reschedulePoll(deps.pool, accountId, new Date(now.getTime() + intervalMs));
+    return { status: 'skipped', ...EMPTY };
+  }
+  const waitUntil = await blockedUntil(deps.pool, loaded.account.platform, accountId);
+  if (waitUntil && waitUntil > now) {
+    await reschedulePoll(deps.pool, accountId, waitUntil);
+    return { status: 'deferred', ...EMPTY };
+  }
+
+  const provider = deps.providers.get(loaded.account.platform);
+  const logId = await startImportLog(deps.pool, accountId, trigger);
+  try {
+    const result = await fetchWithRefresh(deps, provider, loaded, now);
+    const outcome = await storePoll(deps, provider, loaded, result, now, intervalMs);
+    await finishImportLog(deps.pool, logId, {
+      fetched: outcome.fetched,
+      newPosts: outcome.newPosts,
+      delivered: outcome.pending,
+      filteredOut: outcome.filtered,
+    });
+    return outcome;
+  } catch (err) {
+    const failure = provider.classifyError(err);
+    await finishImportLog(
+      deps.pool,
+      logId,
+      { fetched: 0, newPosts: 0, delivered: 0, filteredOut: 0 },
+      failure.message,
+    );
+    await handleFailure(deps, loaded, failure, now, intervalMs);
+    return { status: 'failed', ...EMPTY, error: failure.message };
+  }
+}
+
+async function fetchWithRefresh(
+  deps: PollDeps,
+  provider: SocialProvider,
+  loaded: AccountForPoll,
+  now: Date,
+): Promise<FetchResult> {
+  let ref = accountRefOf(loaded.account);
+  const expiresAt = loaded.account.tokenExpiresAt;
+  if (provider.refresh && expiresAt && expiresAt.getTime() - now.getTime() < REFRESH_AHEAD_MS) {
+    ref = await refreshAccount(deps, provider, loaded.account.id, ref.credentials?.accessToken);
+  }
+  try {
+    return await provider.fetchPosts(ref, loaded.account.cursor);
+  } catch (err) {
+    const failure = provider.classifyError(err);
+    if (failure.kind !== 'refresh-token' || !provider.refresh) throw failure;
+    // The token expired early: refresh once and retry once; a second expiry means access is gone.
+    ref = await refreshAccount(deps, provider, loaded.account.id, ref.credentials?.accessToken);
+    try {
+      return await provider.fetchPosts(ref, loaded.account.cursor);
+    } catch (retryErr) {
+      const retried = provider.classifyError(retryErr);
+      throw retried.kind === 'refresh-token'
+        ? new ProviderError('revoked', `${retried.message} (even after a token refresh)`, retried)
+        : retried;
+    }
+  }
+}
+
+async function storePoll(
+  deps: PollDeps,
+  provider: SocialProvider,
+  loaded: AccountForPoll,
+  result: FetchResult,
+  now: Date,
+  intervalMs: number,
+): Promise<PollOutcome> {
+  const ctx: DecideContext = { now, engagementWindowMs: deps.settings.engagementWindowMs };
+  const accountId = loaded.account.id;
+  const held = await recheckHeld(deps, provider, loaded, ctx);
+  return withTransaction(deps.pool, async (client) => {
+    const stored = await upsertPosts(client, accountId, result.posts);
+    const backfilling = loaded.feeds.filter((feed) => !feed.backfillDone);
+    const backfill: NewDelivery[] = [];
+    if (backfilling.some((feed) => feed.backfillCount > 0)) {
+      const history = await recentPosts(client, accountId, 50);
+      for (const feed of backfilling) backfill.push(...decideBackfill(feed, history, ctx));
+    }
+    // A backfilled post would otherwise also be decided as history: the backfill decision wins.
+    const byPair = new Map<string, NewDelivery>();
+    for (const delivery of [...backfill, ...decideAll(loaded.feeds, stored, ctx)]) {
+      const key = `${delivery.feedId}:${delivery.postId}`;
+      if (!byPair.has(key)) byPair.set(key, delivery);
+    }
+    const deliveries = [...byPair.values()];
+    await insertDeliveries(client, deliveries);
+    await markBackfillDone(
+      client,
+      backfilling.map((feed) => feed.id),
+    );
+    for (const settle of held) await settle(client);
+    const feedsToSend = await client.query<{ feed_id: string }>(
+      `SELECT DISTINCT feed_id FROM deliveries WHERE feed_id = ANY($1::uuid[]) AND status = 'pending'`,
+      [loaded.feeds.map((feed) => feed.id)],
+    );
+    await enqueueFeedDelivery(
+      client,
+      feedsToSend.rows.map((row) => row.feed_id),
+    );
+    await recordPollSuccess(
+      client,
+      accountId,
+      result.notModified ? loaded.account.cursor : result.next,
+      new Date(now.getTime() + intervalMs),
+    );
+    return {
+      status: 'polled',
+      fetched: result.posts.length,
+      newPosts: stored.filter((post) => post.isNew).length,
+      pending: deliveries.filter((d) => d.status === 'pending').length,
+      filtered: deliveries.filter((d) => d.status === 'filtered').length,
+    };
+  });
+}
+
+function backoffMs(intervalMs: number, failures: number, random: () => number): number {
+  const base = Math.min(intervalMs * 2 ** Math.max(0, failures - 1), MAX_BACKOFF_MS);
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+async function handleFailure(
+  deps: PollDeps,
+  loaded: AccountForPoll,
+  failure: ProviderError,
+  now: Date,
+  intervalMs: number,
+): Promise<void> {
+  const { account } = loaded;
+  const name = `@${account.handle} on ${PLATFORM_INFO[account.platform].displayName}`;
+  deps.logger.warn(
+    {
+      accountId: account.id,
+      platform: account.platform,
+      kind: failure.kind,
+      endpoint: failure.endpoint,
+      status: failure.status,
+      err: failure,
+    },
+    'poll failed',
+  );
+  if (failure.kind === 'revoked') {
+    await recordPollFailure(deps.pool, account.id, {
+      error: failure.message,
+      nextPollAt: now,
+      countsAsFailure: true,
+    });
+    const first = await setProblem(deps, account.id, 'needs_reconnect', failure.message);
+    if (first) {
+      await deps.notify(
+        deps.pool,
+        account.id,
+        `Herald can no longer read ${name}: access was revoked or expired. Reconnect it with \`/social reconnect ${account.handle}\`.`,
+      );
+    }
+    return;
+  }
+  const rateLimited = failure.kind === 'retry-later' && failure.retryAfterMs !== undefined;
+  const wait = rateLimited
+    ? (failure.retryAfterMs ?? 0)
+    : backoffMs(intervalMs, loaded.consecutiveFailures + 1, deps.random ?? Math.random);
+  const nextPollAt = new Date(now.getTime() + wait);
+  if (rateLimited && failure.status === 429)
+    await recordBudget(deps.pool, account.platform, account.id, nextPollAt);
+  const failures = await recordPollFailure(deps.pool, account.id, {
+    error: failure.message,
+    nextPollAt,
+    // Being told to wait is the platform working as designed, not a failure of the account.
+    countsAsFailure: !(rateLimited && failure.status === 429),
+  });
+  if (failures >= deps.settings.maxPollFailures) {
+    const first = await setProblem(
+      deps,
+      account.id,
+      'paused',
+      `${failures} failed polls in a row; last: ${failure.message}`,
+    );
+    if (first) {
+      await deps.notify(
+        deps.pool,
+        account.id,
+        `Herald paused ${name} after ${failures} failed attempts in a row (last error: ${failure.message}). Fix the cause, then resume it with \`/social reconnect ${account.handle}\`.`,
+      );
+    }
+  }
+}
+
+async function setProblem(
+  deps: PollDeps,
+  accountId: string,
+  status: 'paused' | 'needs_reconnect',
+  reason: string,
+): Promise<boolean> {
+  return setAccountProblem(deps.pool, accountId, status, reason);
+}
