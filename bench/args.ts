@@ -24,11 +24,14 @@ export interface BenchArgs {
   readonly pipelineOnly: boolean;
   /** Write a CPU profile of the burst and print where the Node process spent its time. */
   readonly profile: boolean;
+  /** The steady phase's poll interval in seconds (each account polled on its own schedule). */
+  readonly steadyInterval: number;
   readonly json: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [--accounts N] [--posts M] [--concurrency C] [--slack-share F]
-                       [--discord-rps R] [--fast-db] [--pipeline-only] [--profile] [--json]`;
+                       [--discord-rps R] [--steady-interval S] [--fast-db] [--pipeline-only]
+                       [--profile] [--json]`;
 
 function positive(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -36,6 +39,13 @@ function positive(name: string, raw: string | undefined, fallback: number, max: 
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new Error(`--${name} must be a whole number from 1 to ${max}, not "${raw}"\n${USAGE}`);
   }
+  return value;
+}
+
+/** Herald polls no account more often than every 10 s (social_accounts' check). */
+function steadyInterval(raw: string | undefined): number {
+  const value = positive('steady-interval', raw, 20, 3600);
+  if (value < 10) throw new Error(`--steady-interval must be at least 10 seconds, not ${value}\n${USAGE}`);
   return value;
 }
 
@@ -50,6 +60,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
         concurrency: { type: 'string' },
         'slack-share': { type: 'string' },
         'discord-rps': { type: 'string' },
+        'steady-interval': { type: 'string' },
         'fast-db': { type: 'boolean', default: false },
         'pipeline-only': { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
@@ -70,6 +81,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     concurrency: positive('concurrency', values.concurrency ?? env.HERALD_WORKER_CONCURRENCY, 8, 100),
     slackShare: share,
     discordRps: positive('discord-rps', values['discord-rps'], 10_000, 1_000_000),
+    steadyInterval: steadyInterval(values['steady-interval']),
     fastDb: values['fast-db'],
     pipelineOnly: values['pipeline-only'],
     profile: values.profile,

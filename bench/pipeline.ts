@@ -5,16 +5,17 @@
  *   2. an idle cycle: every feed answers 304 Not Modified, the steady state with nothing new;
  *   3. the burst: at t0 every feed publishes M new posts, every account is due at once, and the run
  *      lasts until the chat fakes hold every deliverable post.
- * Only the burst feeds the headline figures; the first two are printed for context, and a last idle
- * cycle shows the steady state once every feed has delivered (its graphile-worker queue exists).
+ * The burst feeds the throughput figures; the first two are printed for context, and a last idle
+ * cycle follows. Then the steady phase (steady.ts), each account on its own interval, gives the
+ * latency the issue's target is about.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchArgs } from './args.js';
 import type { Pool } from '../core/db/pool.js';
+import { pollJobSql } from '../core/jobs.js';
 import type { Logger } from '../core/logger.js';
 import { startWorker } from '../worker/runtime.js';
-import { schedulePolls } from '../worker/tasks/schedule-polls.js';
 import { currentTask, JobTracker, OUTSIDE_TASKS, scopedTaskList, until } from './jobs.js';
 import {
   describePercentiles,
@@ -31,6 +32,7 @@ import {
   type RssSampler,
 } from './measure.js';
 import { liveHeapMb, startProfiler } from './profile.js';
+import { steadyState, type SteadyFigures } from './steady.js';
 import { createBenchWorld, type BenchWorld } from './world.js';
 
 export interface PipelineFigures {
@@ -64,6 +66,7 @@ export interface PipelineFigures {
   readonly startRssMb: number;
   readonly liveHeapMb: number;
   readonly pollIntervalS: number;
+  readonly steady: SteadyFigures;
 }
 
 export interface PipelineOptions {
@@ -122,11 +125,18 @@ interface Context extends PipelineOptions {
 const sql = async <T extends Record<string, unknown>>(ctx: Context, text: string): Promise<T[]> =>
   ctx.counter.uncounted(async () => (await ctx.pool.query<T>(text)).rows);
 
-/** Make every account due and queue its poll, as the scheduler does each minute. */
+/**
+ * Make every account due now, moving the poll each one has queued for its next time (a poll queues
+ * its successor), as after a restart that found every account overdue.
+ */
 async function queuePolls(ctx: Context): Promise<number> {
-  await sql(ctx, 'UPDATE social_accounts SET next_poll_at = now()');
   ctx.tracker.reset();
-  return schedulePolls(ctx.pool);
+  const rows = await sql(
+    ctx,
+    `WITH due AS (UPDATE social_accounts SET next_poll_at = now() RETURNING id)
+     SELECT ${pollJobSql('due.id::text', 'now()', 'replace')} FROM due`,
+  );
+  return rows.length;
 }
 
 async function pollCycle(ctx: Context, timeoutMs: number): Promise<{ polls: number; ms: number }> {
@@ -253,7 +263,7 @@ async function measure(ctx: Context): Promise<PipelineFigures> {
     for (const line of profileLines) report.note(line);
   }
 
-  // Steady state after the burst: nothing new (304s), but each feed now has its named job queue.
+  // Idle again after the burst: nothing new (304s), with every feed's deliveries behind it.
   counter.start();
   const after = await pollCycle(ctx, timeoutMs);
   const afterQueries = counter.stop();
@@ -263,6 +273,18 @@ async function measure(ctx: Context): Promise<PipelineFigures> {
     `${formatRate(idleAfterPollsPerS, 'polls')}, ${(afterQueries.total / after.polls).toFixed(1)} round trips/poll, ` +
       `${ctx.tracker.emptyFetches} empty get_job`,
   );
+  const steady = await steadyState(ctx.pool, world, args.steadyInterval, () =>
+    tracker.completed('poll_account'),
+  );
+  report.record(
+    `pipeline: steady state, each account polled every ${steady.intervalS} s`,
+    `${formatRate(steady.pollsPerS, 'polls')}, ${steady.messages} messages over ${(steady.durationMs / 1000).toFixed(0)} s`,
+  );
+  report.record(
+    'pipeline: steady latency appear -> chat (p50/p95/p99/max)',
+    describePercentiles(steady.latencyMs),
+  );
+
   const peakRssMb = ctx.rss.peakMb();
   const heap = ctx.rss.atPeak();
   // After the peak is read: the forced collection must not lower the figure it is compared with.
@@ -305,6 +327,7 @@ async function measure(ctx: Context): Promise<PipelineFigures> {
     startRssMb: ctx.startRssMb,
     liveHeapMb: liveMb,
     pollIntervalS: world.config.worker.pollIntervalSeconds,
+    steady,
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * graphile-worker's raw throughput on no-op jobs, on the database the pipeline bench used: the
  * ceiling Herald's deliveries are compared with (the issue's ratio). Two more drains put the jobs in
- * named queues, one per job (as `deliver_feed` has one queue per feed, `feed:<id>`) and a few shared
- * ones, to show what named queues cost.
+ * named queues, one per job and a few shared ones, to show what named queues cost: the reason
+ * `deliver_feed` keeps a feed's order with a lock of its own instead of one queue per feed.
  */
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +26,7 @@ import {
 export interface RawQueueFigures {
   readonly enqueuedPerS: number;
   readonly jobsPerS: number;
-  /** One named queue per job, as Herald's one queue per feed. */
+  /** One named queue per job (what one queue per feed would be). */
   readonly namedQueueJobsPerS: number;
   /** The same jobs over 4 x concurrency named queues. */
   readonly sharedQueuesJobsPerS: number;
@@ -63,7 +63,7 @@ export async function rawQueue(
   };
   const drained = () => new Promise<void>((resolve) => (allDone = resolve));
   const utils = await createQueue(pool, logger);
-  // The pipeline's feeds leave one idle named queue each; named-queue drains below would lock them too.
+  // Named queues left by earlier drains would be locked by the ones below too.
   await utils.cleanup({ tasks: ['GC_JOB_QUEUES'] });
   const specs = Array.from({ length: JOBS }, (_, i) => ({ identifier: 'noop', payload: { i } }));
 

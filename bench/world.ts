@@ -69,6 +69,11 @@ export interface BenchWorld {
   readonly expected: number;
   /** Publish M new posts on every account's feed, noting when each appeared. */
   publish(): void;
+  /**
+   * Replace one feed's document with `posts` new posts (ids of `round`, published now); returns the
+   * messages they must produce.
+   */
+  publishRound(feed: BenchFeed, round: number, posts: number): number;
   /** Messages the chat fakes hold so far. */
   delivered(): number;
   /** When each of a feed's messages reached its chat fake (ms since the epoch). */
@@ -82,7 +87,7 @@ const HOUR = 3_600_000;
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** An RSS 2.0 document like a small blog's: a title, a two-paragraph summary, a link, categories. */
-function rssDocument(index: number, posts: number, published: Date): string {
+function rssDocument(index: number, posts: number, published: Date, round = 0): string {
   const items = Array.from({ length: posts }, (_, j) => {
     const launch = j % 2 === 0;
     const summary = launch
@@ -91,7 +96,7 @@ function rssDocument(index: number, posts: number, published: Date): string {
     const categories = launch ? ['news'] : ['news', 'release'];
     return (
       `<item><title>Project ${index}: update ${j}</title><link>https://blog${index}.example/posts/${j}</link>` +
-      `<guid isPermaLink="false">bench-${index}-${j}</guid><pubDate>${published.toUTCString()}</pubDate>` +
+      `<guid isPermaLink="false">bench-${index}-${round}-${j}</guid><pubDate>${published.toUTCString()}</pubDate>` +
       `${categories.map((c) => `<category>${c}</category>`).join('')}` +
       `<description>${esc(summary)}</description></item>`
     );
@@ -211,6 +216,10 @@ export async function createBenchWorld(pool: Pool, args: BenchArgs): Promise<Ben
         feed.appearedAt = Date.now();
         rss.setFeed(feed.path, { body: documents[i] ?? '' });
       });
+    },
+    publishRound(feed, round, posts) {
+      rss.setFeed(feed.path, { body: rssDocument(feed.index, posts, new Date(), round) });
+      return deliverable(feed.mix, posts);
     },
     delivered: () => feeds.reduce((sum, feed) => sum + messagesIn(feed), 0),
     receivedAt(feed) {

@@ -21,7 +21,7 @@ export interface LinkedAccountRecord {
   readonly status: 'active' | 'needs_reconnect' | 'paused';
 }
 
-interface AccountRow {
+export interface AccountRow {
   id: string;
   tenant_id: string;
   platform: SocialPlatform;
@@ -36,7 +36,8 @@ interface AccountRow {
   status: LinkedAccountRecord['status'];
 }
 
-function toRecord(row: AccountRow, keyring: Keyring): LinkedAccountRecord {
+/** Map a row read with `ACCOUNT_COLUMNS`, decrypting its secrets. */
+export function toLinkedAccount(row: AccountRow, keyring: Keyring): LinkedAccountRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -53,8 +54,10 @@ function toRecord(row: AccountRow, keyring: Keyring): LinkedAccountRecord {
   };
 }
 
-const COLUMNS = `id, tenant_id, platform, platform_account_id, handle, instance_url, access_token_enc,
+/** The columns `toLinkedAccount` reads, for queries that load an account along with more. */
+export const ACCOUNT_COLUMNS = `id, tenant_id, platform, platform_account_id, handle, instance_url, access_token_enc,
   refresh_token_enc, token_expires_at, scopes, cursor, status`;
+const COLUMNS = ACCOUNT_COLUMNS;
 
 /** One linked account by Herald's id, or undefined when it was removed. */
 export async function findLinkedAccountById(
@@ -64,7 +67,7 @@ export async function findLinkedAccountById(
 ): Promise<LinkedAccountRecord | undefined> {
   const { rows } = await db.query<AccountRow>(`SELECT ${COLUMNS} FROM social_accounts WHERE id = $1`, [id]);
   const row = rows[0];
-  return row ? toRecord(row, keyring) : undefined;
+  return row ? toLinkedAccount(row, keyring) : undefined;
 }
 
 /**
@@ -86,5 +89,5 @@ export async function findLinkedAccounts(
       ORDER BY updated_at DESC`,
     [platform, reference, handle],
   );
-  return rows.map((row) => toRecord(row, keyring));
+  return rows.map((row) => toLinkedAccount(row, keyring));
 }

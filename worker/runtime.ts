@@ -3,8 +3,9 @@
  * /healthz reads. Signals are the app's business (noHandleSignals): `stop()` drains running jobs.
  */
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { parseCrontab, run, type Runner, type TaskList } from 'graphile-worker';
+import { parseCrontab, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Config } from '../core/config.js';
 import type { Pool } from '../core/db/pool.js';
 import type { Logger } from '../core/logger.js';
@@ -43,7 +44,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const logger = options.logger.child({ subsystem: 'worker', workerId });
   const crontab = options.crontab ?? CRONTAB;
+  // graphile-worker names its pool at random; the heartbeat carries that name so that, should this
+  // process die without stopping, another can release the jobs it held (recoverDeadWorkers).
+  const events: WorkerEvents = new EventEmitter();
+  let queueWorkerId: string | undefined;
+  events.on('pool:create', ({ workerPool }) => (queueWorkerId = workerPool.id));
   const runner = await run({
+    events,
     pgPool: pool,
     taskList: options.taskList ?? createTaskList(requireTasks(options.tasks)),
     parsedCronItems: parseCrontab(crontab),
@@ -57,10 +64,16 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRuntime
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   });
 
-  const beat = { workerId, hostname: hostname(), pid: process.pid, startedAt: new Date() };
+  const beat = {
+    workerId,
+    hostname: hostname(),
+    pid: process.pid,
+    startedAt: new Date(),
+    beatSeconds: settings.heartbeatSeconds,
+  };
   const heartbeat = async () => {
     try {
-      await recordHeartbeat(pool, beat);
+      await recordHeartbeat(pool, { ...beat, queueWorkerId });
     } catch (err) {
       logger.warn({ err }, 'worker heartbeat failed');
     }

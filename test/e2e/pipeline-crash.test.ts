@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { schedulePolls } from '../../worker/tasks/schedule-polls.js';
+import { recoverDeadWorkers } from '../../core/worker-heartbeats.js';
 import {
   createProcessWorld,
   killLeftoverWorkers,
@@ -42,6 +43,19 @@ describe('the import pipeline in worker processes', () => {
       [feedIds],
     );
     return rows;
+  }
+
+  async function runningJobs(db: ProcessWorld['db'], task: string): Promise<number> {
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = $1 AND locked_at IS NOT NULL`,
+      [task],
+    );
+    return rows[0]!.n;
+  }
+
+  async function importLogs(db: ProcessWorld['db']): Promise<number> {
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM import_logs`);
+    return rows[0]!.n;
   }
 
   async function jobCount(db: ProcessWorld['db'], task: string): Promise<number> {
@@ -85,7 +99,8 @@ describe('the import pipeline in worker processes', () => {
         async () =>
           held.messages.length === 1 &&
           (await deliveries(w.db, [feed.feedId]))[0]?.status === 'sending' &&
-          (await jobCount(w.db, 'poll_account')) === 0,
+          (await importLogs(w.db)) === 1 &&
+          (await runningJobs(w.db, 'poll_account')) === 0,
         { diagnostics: outputOf(first) },
       );
       const stored = held.messages[0]!;
@@ -100,22 +115,22 @@ describe('the import pipeline in worker processes', () => {
         [feed.postIds[1], 'pending', null],
         [feed.postIds[2], 'pending', null],
       ]);
-      // The operational gap: the dead worker still holds the job AND the feed's queue. graphile-worker
-      // treats both as running for 4 hours, so no other worker would touch this feed until then.
-      const locks = await w.db.pool.query<{ job: string | null; queue: string | null }>(
-        `SELECT j.locked_by AS job, q.locked_by AS queue
-           FROM graphile_worker.jobs j
-           JOIN graphile_worker._private_job_queues q ON q.queue_name = j.queue_name
-          WHERE j.task_identifier = 'deliver_feed'`,
+      // The dead worker still holds the deliver job: graphile-worker alone would leave it locked for four
+      // hours. Herald declares a worker dead once it has missed its beats (made old here, not waited
+      // for) and releases its jobs, once.
+      const locks = await w.db.pool.query<{ locked_by: string | null }>(
+        `SELECT locked_by FROM graphile_worker.jobs WHERE task_identifier = 'deliver_feed'`,
       );
-      const deadWorkerId = locks.rows[0]?.job;
-      expect(deadWorkerId).toEqual(expect.any(String));
-      expect(locks.rows).toEqual([{ job: deadWorkerId, queue: deadWorkerId }]);
-      // Requeue as an operator would, with graphile-worker's own tool for a worker known to be dead.
-      // Not a new deliver_feed job: it would join the same locked queue ('feed:<id>') and wait out
-      // the 4 hours too. Not rescheduleJobs: it skips locked jobs. force_unlock_workers clears the
-      // dead worker's job and queue locks, so the job runs again with its payload as it was.
-      await w.db.pool.query('SELECT graphile_worker.force_unlock_workers(ARRAY[$1::text])', [deadWorkerId]);
+      const deadQueueWorker = locks.rows[0]?.locked_by;
+      expect(deadQueueWorker).toEqual(expect.any(String));
+      expect(await recoverDeadWorkers(w.db.pool)).toEqual([]);
+      await w.db.pool.query(
+        `UPDATE worker_heartbeats SET beat_at = now() - interval '1 hour' WHERE queue_worker_id = $1`,
+        [deadQueueWorker],
+      );
+      expect(await recoverDeadWorkers(w.db.pool)).toEqual([expect.objectContaining({ jobs: 1 })]);
+      expect(await recoverDeadWorkers(w.db.pool)).toEqual([]);
+      expect(await runningJobs(w.db, 'deliver_feed')).toBe(0);
 
       const second = await w.startWorker('second');
       await waitUntil(
@@ -190,7 +205,9 @@ describe('the import pipeline in worker processes', () => {
       async () => {
         const rows = await deliveries(w.db, feedIds);
         const { rows: jobs } = await w.db.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN ('poll_account', 'deliver_feed')`,
+          // Each poll queued its successor for the next interval: only jobs due now count as left.
+          `SELECT count(*)::int AS n FROM graphile_worker.jobs
+            WHERE task_identifier IN ('poll_account', 'deliver_feed') AND run_at <= now()`,
         );
         return rows.length === 60 && rows.every((row) => row.status === 'delivered') && jobs[0]!.n === 0;
       },

@@ -4,7 +4,8 @@
  * so a new feed never floods its channel). Pure: the poll task stores the result.
  */
 import { evaluateFilters } from '../../core/filter-evaluation.js';
-import type { FeedForPoll, NewDelivery, StoredPost } from '../../core/import-store.js';
+import type { NewDelivery, StoredPost } from '../../core/import-store.js';
+import type { FeedForPoll } from '../../core/poll-store.js';
 
 export interface DecideContext {
   readonly now: Date;

@@ -9,23 +9,28 @@ import {
   heldDeliveries,
   settleHeld,
   updatePostMetrics,
-  type AccountForPoll,
+  type HeldSettlement,
 } from '../../core/import-store.js';
+import type { AccountForPoll } from '../../core/poll-store.js';
 import type { SocialPostMetrics } from '../../core/social-post.js';
 import type { SocialProvider } from '../../social/provider.js';
 import type { DecideContext } from './decide.js';
 import type { PollDeps } from './poll-account.js';
 import { accountRefOf } from './refresh.js';
 
-/** Returns the writes to apply in the poll's transaction. */
+/**
+ * Returns the write to apply in the poll's transaction, or undefined when no feed of the account has
+ * a minimum engagement (then nothing can be held, and nothing is read).
+ */
 export async function recheckHeld(
   deps: Pick<PollDeps, 'pool' | 'logger'>,
   provider: SocialProvider,
   loaded: AccountForPoll,
   ctx: DecideContext,
-): Promise<Array<(db: Queryable) => Promise<void>>> {
+): Promise<((db: Queryable) => Promise<void>) | undefined> {
+  if (!loaded.feeds.some((feed) => feed.filters.minEngagement !== undefined)) return undefined;
   const held = await heldDeliveries(deps.pool, loaded.account.id);
-  if (held.length === 0) return [];
+  if (held.length === 0) return undefined;
   const ids = [...new Set(held.map((entry) => entry.post.platformId))];
   let metrics: ReadonlyMap<string, SocialPostMetrics> = new Map();
   if (provider.fetchMetrics) {
@@ -39,9 +44,7 @@ export async function recheckHeld(
     }
   }
   const feeds = new Map(loaded.feeds.map((feed) => [feed.id, feed]));
-  const writes: Array<(db: Queryable) => Promise<void>> = [
-    (db) => updatePostMetrics(db, loaded.account.id, metrics),
-  ];
+  const settlements: HeldSettlement[] = [];
   for (const entry of held) {
     const feed = feeds.get(entry.feedId);
     if (!feed) continue;
@@ -53,7 +56,10 @@ export async function recheckHeld(
     });
     const status =
       verdict.decision === 'deliver' ? 'pending' : verdict.decision === 'hold' ? 'held' : 'filtered';
-    writes.push((db) => settleHeld(db, entry.id, status, verdict));
+    settlements.push({ deliveryId: entry.id, status, verdict });
   }
-  return writes;
+  return async (db) => {
+    await updatePostMetrics(db, loaded.account.id, metrics);
+    await settleHeld(db, settlements);
+  };
 }

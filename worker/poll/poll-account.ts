@@ -9,26 +9,24 @@ import type { Keyring } from '../../core/crypto.js';
 import { withTransaction, type Pool } from '../../core/db/pool.js';
 import { ProviderError } from '../../core/errors.js';
 import {
-  blockedUntil,
-  claimDuePoll,
-  enqueueFeedDelivery,
-  finishImportLog,
   insertDeliveries,
-  loadAccountForPoll,
   markBackfillDone,
   recentPosts,
-  recordBudget,
-  recordPollFailure,
-  recordPollSuccess,
-  reschedulePoll,
-  setAccountProblem,
-  startImportLog,
   upsertPosts,
-  type AccountForPoll,
   type NewDelivery,
 } from '../../core/import-store.js';
 import type { Logger } from '../../core/logger.js';
 import { PLATFORM_INFO } from '../../core/platforms.js';
+import {
+  deferPoll,
+  loadAccountForPoll,
+  parkPoll,
+  recordBudget,
+  recordPollFailure,
+  recordPollSuccess,
+  setAccountProblem,
+  type AccountForPoll,
+} from '../../core/poll-store.js';
 import type { AccountRef, FetchResult, SocialProvider } from '../../social/provider.js';
 import { decideAll, decideBackfill, type DecideContext } from './decide.js';
 import { recheckHeld } from './held.js';
@@ -66,44 +64,37 @@ export async function pollAccount(
   const now = deps.now?.() ?? new Date();
   // A scheduled poll claims the account: a job queued just after another poll finished (the scheduler
   // read the account as due a moment before) finds it no longer due and does nothing.
-  if (trigger === 'schedule' && !(await claimDuePoll(deps.pool, accountId)))
-    return { status: 'skipped', ...EMPTY };
-  const loaded = await loadAccountForPoll(deps.pool, deps.keyring, accountId);
+  const loaded = await loadAccountForPoll(deps.pool, deps.keyring, accountId, {
+    claim: trigger === 'schedule',
+  });
   if (!loaded || loaded.account.status !== 'active') return { status: 'skipped', ...EMPTY };
   const intervalMs = (loaded.pollIntervalSeconds ?? deps.settings.pollIntervalSeconds) * 1000;
   if (loaded.feeds.length === 0) {
-    await reschedulePoll(deps.pool, accountId, new Date(now.getTime() + intervalMs));
+    await parkPoll(deps.pool, accountId, new Date(now.getTime() + intervalMs));
     return { status: 'skipped', ...EMPTY };
   }
-  const waitUntil = await blockedUntil(deps.pool, loaded.account.platform, accountId);
-  if (waitUntil && waitUntil > now) {
-    await reschedulePoll(deps.pool, accountId, waitUntil);
+  if (loaded.blockedUntil && loaded.blockedUntil > now) {
+    await deferPoll(deps.pool, accountId, loaded.blockedUntil);
     return { status: 'deferred', ...EMPTY };
   }
 
   const provider = deps.providers.get(loaded.account.platform);
-  const logId = await startImportLog(deps.pool, accountId, trigger);
+  const log = { trigger, startedAt: now };
+  let result: FetchResult;
   try {
-    const result = await fetchWithRefresh(deps, provider, loaded, now);
-    const outcome = await storePoll(deps, provider, loaded, result, now, intervalMs);
-    await finishImportLog(deps.pool, logId, {
-      fetched: outcome.fetched,
-      newPosts: outcome.newPosts,
-      delivered: outcome.pending,
-      filteredOut: outcome.filtered,
-    });
-    return outcome;
+    result = await fetchWithRefresh(deps, provider, loaded, now);
   } catch (err) {
     const failure = provider.classifyError(err);
-    await finishImportLog(
-      deps.pool,
-      logId,
-      { fetched: 0, newPosts: 0, delivered: 0, filteredOut: 0 },
-      failure.message,
-    );
-    await handleFailure(deps, loaded, failure, now, intervalMs);
+    await handleFailure(deps, loaded, failure, { now, intervalMs, log });
     return { status: 'failed', ...EMPTY, error: failure.message };
   }
+  return storePoll(deps, provider, loaded, result, { now, intervalMs, log });
+}
+
+interface PollTiming {
+  readonly now: Date;
+  readonly intervalMs: number;
+  readonly log: { readonly trigger: 'schedule' | 'manual'; readonly startedAt: Date };
 }
 
 async function fetchWithRefresh(
@@ -140,15 +131,24 @@ async function storePoll(
   provider: SocialProvider,
   loaded: AccountForPoll,
   result: FetchResult,
-  now: Date,
-  intervalMs: number,
+  timing: PollTiming,
 ): Promise<PollOutcome> {
+  const { now, intervalMs } = timing;
   const ctx: DecideContext = { now, engagementWindowMs: deps.settings.engagementWindowMs };
   const accountId = loaded.account.id;
   const held = await recheckHeld(deps, provider, loaded, ctx);
+  const nextPollAt = new Date(now.getTime() + intervalMs);
+  const cursor = result.notModified ? loaded.account.cursor : result.next;
+  const feedIds = loaded.feeds.map((feed) => feed.id);
+  const backfilling = loaded.feeds.filter((feed) => !feed.backfillDone);
+  if (result.posts.length === 0 && backfilling.length === 0 && !held) {
+    // Nothing new (often a 304): no transaction, one statement.
+    const log = { ...timing.log, counts: { fetched: 0, newPosts: 0, delivered: 0, filteredOut: 0 } };
+    await recordPollSuccess(deps.pool, accountId, { cursor, nextPollAt, log, feedIds });
+    return { status: 'polled', ...EMPTY };
+  }
   return withTransaction(deps.pool, async (client) => {
     const stored = await upsertPosts(client, accountId, result.posts);
-    const backfilling = loaded.feeds.filter((feed) => !feed.backfillDone);
     const backfill: NewDelivery[] = [];
     if (backfilling.some((feed) => feed.backfillCount > 0)) {
       const history = await recentPosts(client, accountId, 50);
@@ -166,28 +166,27 @@ async function storePoll(
       client,
       backfilling.map((feed) => feed.id),
     );
-    for (const settle of held) await settle(client);
-    const feedsToSend = await client.query<{ feed_id: string }>(
-      `SELECT DISTINCT feed_id FROM deliveries WHERE feed_id = ANY($1::uuid[]) AND status = 'pending'`,
-      [loaded.feeds.map((feed) => feed.id)],
-    );
-    await enqueueFeedDelivery(
-      client,
-      feedsToSend.rows.map((row) => row.feed_id),
-    );
-    await recordPollSuccess(
-      client,
-      accountId,
-      result.notModified ? loaded.account.cursor : result.next,
-      new Date(now.getTime() + intervalMs),
-    );
-    return {
+    if (held) await held(client);
+    const outcome = {
       status: 'polled',
       fetched: result.posts.length,
       newPosts: stored.filter((post) => post.isNew).length,
       pending: deliveries.filter((d) => d.status === 'pending').length,
       filtered: deliveries.filter((d) => d.status === 'filtered').length,
+    } as const;
+    const counts = {
+      fetched: outcome.fetched,
+      newPosts: outcome.newPosts,
+      delivered: outcome.pending,
+      filteredOut: outcome.filtered,
     };
+    await recordPollSuccess(client, accountId, {
+      cursor,
+      nextPollAt,
+      log: { ...timing.log, counts },
+      feedIds,
+    });
+    return outcome;
   });
 }
 
@@ -200,9 +199,9 @@ async function handleFailure(
   deps: PollDeps,
   loaded: AccountForPoll,
   failure: ProviderError,
-  now: Date,
-  intervalMs: number,
+  timing: PollTiming,
 ): Promise<void> {
+  const { now, intervalMs } = timing;
   const { account } = loaded;
   const name = `@${account.handle} on ${PLATFORM_INFO[account.platform].displayName}`;
   deps.logger.warn(
@@ -217,12 +216,14 @@ async function handleFailure(
     'poll failed',
   );
   if (failure.kind === 'revoked') {
-    await recordPollFailure(deps.pool, account.id, {
-      error: failure.message,
-      nextPollAt: now,
-      countsAsFailure: true,
-    });
+    // The problem first: an account that is no longer active gets no successor poll.
     const first = await setProblem(deps, account.id, 'needs_reconnect', failure.message);
+    await recordPollFailure(
+      deps.pool,
+      account.id,
+      { error: failure.message, nextPollAt: now, countsAsFailure: true },
+      timing.log,
+    );
     if (first) {
       await deps.notify(
         deps.pool,
@@ -239,12 +240,17 @@ async function handleFailure(
   const nextPollAt = new Date(now.getTime() + wait);
   if (rateLimited && failure.status === 429)
     await recordBudget(deps.pool, account.platform, account.id, nextPollAt);
-  const failures = await recordPollFailure(deps.pool, account.id, {
-    error: failure.message,
-    nextPollAt,
-    // Being told to wait is the platform working as designed, not a failure of the account.
-    countsAsFailure: !(rateLimited && failure.status === 429),
-  });
+  const failures = await recordPollFailure(
+    deps.pool,
+    account.id,
+    {
+      error: failure.message,
+      nextPollAt,
+      // Being told to wait is the platform working as designed, not a failure of the account.
+      countsAsFailure: !(rateLimited && failure.status === 429),
+    },
+    timing.log,
+  );
   if (failures >= deps.settings.maxPollFailures) {
     const first = await setProblem(
       deps,

@@ -5,7 +5,7 @@
  */
 import { withTransaction } from '../../core/db/pool.js';
 import { ProviderError } from '../../core/errors.js';
-import { storeRefreshedTokens } from '../../core/import-store.js';
+import { storeRefreshedTokens } from '../../core/poll-store.js';
 import { findLinkedAccountById, type LinkedAccountRecord } from '../../core/linked-accounts.js';
 import type { AccountRef, SocialProvider } from '../../social/provider.js';
 import type { PollDeps } from './poll-account.js';

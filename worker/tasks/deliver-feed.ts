@@ -5,8 +5,10 @@
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { enqueueFeedDelivery } from '../../core/import-store.js';
+import { queueFeedDelivery } from '../../core/delivery-store.js';
 import { deliverFeed, type DeliverDeps } from '../delivery/deliver-feed.js';
+
+const BUSY_RETRY_MS = 1_000;
 
 export const deliverFeedPayloadSchema = z.object({ feedId: z.uuid() });
 export type DeliverFeedPayload = z.input<typeof deliverFeedPayloadSchema>;
@@ -18,12 +20,18 @@ export function deliverFeedTask(deps: DeliverDeps): Task<'deliver_feed'> {
       { ...deps, logger: deps.logger.child({ jobId: helpers.job.id }) },
       feedId,
     );
-    if (outcome.retryAt) await enqueueFeedDelivery(deps.pool, [feedId], outcome.retryAt);
+    if (outcome.busy) {
+      // The job sending this feed may have read its posts before this job's arrived: look again soon.
+      await queueFeedDelivery(deps.pool, feedId, new Date(Date.now() + BUSY_RETRY_MS), 'preserve_run_at');
+    } else if (outcome.retryAt) {
+      await queueFeedDelivery(deps.pool, feedId, outcome.retryAt, 'replace');
+    }
     helpers.logger.debug('feed delivered', {
       feedId,
       sent: outcome.sent,
       recovered: outcome.recovered,
       failed: outcome.failed,
+      busy: outcome.busy ?? false,
     });
   };
 }

@@ -66,6 +66,64 @@ describe('import pipeline: RSS to Slack', () => {
     ]);
   });
 
+  it("GIVEN a poll THEN it queues its own next poll at the account's next time and the sending of its feed", async () => {
+    const url = world.rss.setFeed('/successor.xml', {
+      body: rssFeed([{ id: 's1', title: 'Successor', published: ago(1) }]),
+    });
+    const accountId = await world.linkFeed(url);
+    const { feedId } = await world.addFeed(accountId, { createdAt: ago(10) });
+    await pollAccount(world.pollDeps(), accountId);
+    const { rows } = await world.db.pool.query<{
+      task_identifier: string;
+      key: string;
+      run_at: Date;
+      next_poll_at: Date;
+      priority: number;
+    }>(
+      `SELECT j.task_identifier, j.key, j.run_at, j.priority, a.next_poll_at
+         FROM graphile_worker.jobs j, social_accounts a
+        WHERE a.id = $1 AND j.key IN ('poll:' || $1, 'deliver:' || $2::text)
+        ORDER BY j.task_identifier`,
+      [accountId, feedId],
+    );
+    expect(rows.map((row) => [row.task_identifier, row.key])).toEqual([
+      ['deliver_feed', `deliver:${feedId}`],
+      ['poll_account', `poll:${accountId}`],
+    ]);
+    const [deliverJob, pollJob] = rows;
+    // The next poll runs when the account is next due, not at the scheduler's next tick.
+    expect(pollJob!.run_at.getTime()).toBe(pollJob!.next_poll_at.getTime());
+    expect(pollJob!.run_at.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    // Sending what was imported comes before importing more.
+    expect(deliverJob!.priority).toBeLessThan(pollJob!.priority);
+    await deliver(feedId);
+  });
+
+  it('GIVEN two runs for one feed at once THEN the second sends nothing and says the feed is busy, and order holds', async () => {
+    const url = world.rss.setFeed('/one-at-a-time.xml', {
+      body: rssFeed([
+        { id: 'b1', title: 'Busy first', published: ago(3) },
+        { id: 'b2', title: 'Busy second', published: ago(2) },
+      ]),
+    });
+    const accountId = await world.linkFeed(url);
+    const { feedId, channelId } = await world.addFeed(accountId, { createdAt: ago(10) });
+    await pollAccount(world.pollDeps(), accountId);
+    const held = world.slack.holdPostedMessages({ times: 1 });
+    const first = deliver(feedId);
+    await held.first;
+    // The first run is inside its send: the feed's lock is taken.
+    expect(await deliver(feedId)).toEqual({ sent: 0, recovered: 0, failed: 0, busy: true });
+    held.release();
+    expect(await first).toMatchObject({ sent: 2 });
+    expect(world.slack.messages(channelId).map((m) => m.text.match(/Busy (first|second)/)?.[1])).toEqual([
+      'first',
+      'second',
+    ]);
+    // The lock was given back with the last record: a new run takes it and finds nothing left.
+    expect(await deliver(feedId)).toEqual({ sent: 0, recovered: 0, failed: 0 });
+  });
+
   it('GIVEN a new feed on an account with history THEN nothing old floods the channel, unless a backfill was asked', async () => {
     const url = world.rss.setFeed('/history.xml', {
       body: rssFeed([

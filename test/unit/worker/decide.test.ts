@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedForPoll, StoredPost } from '../../../core/import-store.js';
+import type { StoredPost } from '../../../core/import-store.js';
+import type { FeedForPoll } from '../../../core/poll-store.js';
 import { feedFiltersSchema } from '../../../core/feed-filters.js';
 import { socialPostSchema } from '../../../core/social-post.js';
 import { decide, decideAll, decideBackfill } from '../../../worker/poll/decide.js';
