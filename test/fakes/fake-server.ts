@@ -4,8 +4,9 @@
  * platform's headers and body, a slow answer, a malformed body, a dropped connection). Platform fakes
  * build on it and speak their platform's wire format.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -95,7 +96,13 @@ function send(res: ServerResponse, reply: FakeReply): void {
   res.end(body);
 }
 
-export async function startFakeServer(options: { notFound?: FakeReply } = {}): Promise<FakeServer> {
+export interface FakeServerOptions {
+  readonly notFound?: FakeReply;
+  /** Takes HTTP upgrades (a WebSocket endpoint on the same port); without it they are refused. */
+  readonly upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const routes: Route[] = [];
   const requests: RecordedRequest[] = [];
   const faults: Array<{ fault: Fault; times: number; path: string | RegExp | undefined }> = [];
@@ -133,6 +140,8 @@ export async function startFakeServer(options: { notFound?: FakeReply } = {}): P
       void respond(recorded, res);
     });
   });
+
+  if (options.upgrade) server.on('upgrade', options.upgrade);
 
   async function respond(request: RecordedRequest, res: ServerResponse): Promise<void> {
     const fault = takeFault(request.path);
