@@ -36,5 +36,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1))"]
 
-ENTRYPOINT ["node", "bin/herald.js"]
+# Young-generation semi-spaces of 4 MB instead of 16: ~60 MB less RSS at 1,000 accounts for no
+# measurable throughput (bench/README.md).
+ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/herald.js"]
 CMD ["start"]

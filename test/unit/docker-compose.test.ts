@@ -164,8 +164,15 @@ describe('Dockerfile', () => {
     expect(healthcheck[0]).toContain('/healthz');
   });
 
-  it('starts Herald through bin/herald.js, defaulting to `start`', () => {
-    expect(withKeyword('ENTRYPOINT')).toEqual(['ENTRYPOINT ["node", "bin/herald.js"]']);
+  it('starts Herald through bin/herald.js with the same Node flags as npm start, defaulting to `start`', () => {
+    const start = (
+      JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start;
+    expect(start).toMatch(/^node .*bin\/herald\.js start$/);
+    const npmArgs = start.split(' ').slice(0, -1);
+    expect(withKeyword('ENTRYPOINT')).toEqual([
+      `ENTRYPOINT ${JSON.stringify(npmArgs).replace(/","/g, '", "')}`,
+    ]);
     expect(withKeyword('CMD')).toEqual(['CMD ["start"]']);
   });
 });

@@ -249,9 +249,10 @@ describe('Slack send failures', () => {
   );
 
   it('GIVEN Slack is slower than timeoutMs THEN retry-later after one request', async () => {
-    fake.slow(1000, { method: 'chat.postMessage' });
+    // A timeout long enough for the request to reach the fake on a loaded machine.
+    fake.slow(5_000, { method: 'chat.postMessage' });
 
-    const err = await failure(sender({ timeoutMs: 50 }).send(sendRequest()));
+    const err = await failure(sender({ timeoutMs: 1_000 }).send(sendRequest()));
 
     expect(err.kind).toBe('retry-later');
     expect(posts()).toHaveLength(1);

@@ -26,7 +26,7 @@ function providerWith(options: BlueskyProviderOptions, apiUrl = fake.url): Socia
 
 beforeEach(async () => {
   fake = await startBlueskyFake();
-  http = testHttpClient('bluesky', { timeoutMs: 400 });
+  http = testHttpClient('bluesky', { timeoutMs: 1_000 });
   provider = providerWith({});
 });
 
@@ -381,7 +381,7 @@ describe('Bluesky failures', () => {
 
   it('GIVEN a slow answer THEN retry-later once the client timeout passes', async () => {
     const account = fake.signedIn();
-    fake.slow(1_500);
+    fake.slow(3_000);
     const error = await failure(provider.fetchPosts(account, null));
     expect(error).toMatchObject({ kind: 'retry-later', endpoint: `GET ${AUTHOR_FEED}` });
     expect(error.status).toBeUndefined();

@@ -33,7 +33,7 @@ describe('the shared HTTP client', () => {
       platform: 'x',
       userAgent: 'Herald-test/1',
       rateLimitStyle: 'x',
-      timeoutMs: 300,
+      timeoutMs: 1_000,
       maxBodyBytes: 1_000,
       allowLoopback: true,
     });
@@ -129,7 +129,7 @@ describe('the shared HTTP client', () => {
   });
 
   it('GIVEN no answer in time THEN retry-later says it timed out', async () => {
-    fake.injectFault({ kind: 'slow', delayMs: 1_000 });
+    fake.injectFault({ kind: 'slow', delayMs: 3_000 });
     const err = await failure(client.request({ url: `${fake.url}/item`, endpoint: 'GET /item' }));
     expect(err.kind).toBe('retry-later');
     expect(err.message).toMatch(/no answer within/);

@@ -29,7 +29,7 @@ describe('RSS provider failures, classified', () => {
 
   beforeAll(async () => {
     fake = await startRssFake();
-    http = testHttpClient('rss', { timeoutMs: 300 });
+    http = testHttpClient('rss', { timeoutMs: 1_000 });
     provider = createRssProvider({ http, apiUrl: undefined });
     url = fake.setFeed('/feed.xml', { body: FEED });
     host = new URL(url).host;
@@ -109,7 +109,7 @@ describe('RSS provider failures, classified', () => {
   });
 
   it('GIVEN a slow server THEN retry-later once the client timeout passes', async () => {
-    fake.slow(1_500);
+    fake.slow(3_000);
     const err = await failure(provider.fetchPosts(account(url), null));
     expect(err).toMatchObject({ kind: 'retry-later', platform: 'rss', endpoint: 'GET feed' });
     expect(err.message).toMatch(/no answer within/);
