@@ -231,3 +231,28 @@ export async function queueFeedDelivery(
 ): Promise<void> {
   await db.query(`SELECT ${deliverJobSql('$1::text', '$2::timestamptz', mode)}`, [feedId, runAt]);
 }
+
+export interface DeliveryState {
+  readonly postId: string;
+  readonly status: string;
+  readonly verdictSummary: string | undefined;
+}
+
+/** What became of each of `postIds` in a feed (posts with no row were never decided for it). */
+export async function deliveryStates(
+  db: Queryable,
+  feedId: string,
+  postIds: readonly string[],
+): Promise<Map<string, DeliveryState>> {
+  const { rows } = await db.query<{ post_id: string; status: string; summary: string | null }>(
+    `SELECT post_id, status, verdict->>'summary' AS summary FROM deliveries
+      WHERE feed_id = $1 AND post_id = ANY($2::bigint[])`,
+    [feedId, postIds],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.post_id,
+      { postId: row.post_id, status: row.status, verdictSummary: row.summary ?? undefined },
+    ]),
+  );
+}

@@ -17,8 +17,13 @@ const POLL_MAX_ATTEMPTS = 3;
  * poll unique per account; `replace` moves a queued poll to `runAt`, and a poll that is running
  * (queueing its own successor) keeps running while the successor waits.
  */
-export function pollJobSql(accountId: string, runAt: string, mode: 'replace' | 'unsafe_dedupe'): string {
-  return `graphile_worker.add_job('poll_account', json_build_object('accountId', ${accountId}),
+export function pollJobSql(
+  accountId: string,
+  runAt: string,
+  mode: 'replace' | 'unsafe_dedupe',
+  trigger: 'schedule' | 'manual' = 'schedule',
+): string {
+  return `graphile_worker.add_job('poll_account', json_build_object('accountId', ${accountId}, 'trigger', '${trigger}'),
             run_at => ${runAt}, job_key => 'poll:' || ${accountId}, job_key_mode => '${mode}',
             max_attempts => ${POLL_MAX_ATTEMPTS}, priority => ${POLL_PRIORITY})`;
 }

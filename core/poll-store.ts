@@ -324,3 +324,55 @@ export async function recordBudget(
     [platform, scope, resetAt],
   );
 }
+
+/**
+ * Poll an account now, whatever its schedule (an admin asked): replaces its queued poll. Returns
+ * when it was asked, to find the poll's import log afterwards.
+ */
+export async function requestPollNow(db: Queryable, accountId: string): Promise<Date> {
+  const { rows } = await db.query<{ asked: Date }>(
+    `SELECT now() AS asked, ${pollJobSql('$1::text', 'now()', 'replace', 'manual')}`,
+    [accountId],
+  );
+  return rows[0]?.asked ?? new Date();
+}
+
+export interface ImportLogEntry {
+  readonly status: 'running' | 'succeeded' | 'failed';
+  readonly fetched: number;
+  readonly newPosts: number;
+  readonly delivered: number;
+  readonly filteredOut: number;
+  readonly error: string | undefined;
+}
+
+/** The first poll of an account logged since `since`, if it finished. */
+export async function importLogSince(
+  db: Queryable,
+  accountId: string,
+  since: Date,
+): Promise<ImportLogEntry | undefined> {
+  const { rows } = await db.query<{
+    status: ImportLogEntry['status'];
+    fetched: number;
+    new_posts: number;
+    delivered: number;
+    filtered_out: number;
+    error: string | null;
+  }>(
+    `SELECT status, fetched, new_posts, delivered, filtered_out, error FROM import_logs
+      WHERE account_id = $1 AND started_at >= $2 ORDER BY started_at LIMIT 1`,
+    [accountId, since],
+  );
+  const row = rows[0];
+  return row
+    ? {
+        status: row.status,
+        fetched: row.fetched,
+        newPosts: row.new_posts,
+        delivered: row.delivered,
+        filteredOut: row.filtered_out,
+        error: row.error ?? undefined,
+      }
+    : undefined;
+}

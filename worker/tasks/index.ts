@@ -14,6 +14,7 @@ import { deliverFeedTask, type DeliverFeedPayload } from './deliver-feed.js';
 import { notifyChannelsTask, queueNotice, type NotifyPayload } from './notify-channels.js';
 import { pollAccountTask, type PollAccountPayload } from './poll-account.js';
 import { schedulePollsTask } from './schedule-polls.js';
+import { sendTestPostTask, type SendTestPostPayload } from './send-test-post.js';
 
 declare global {
   // graphile-worker's documented extension point for typed task payloads.
@@ -25,6 +26,7 @@ declare global {
       poll_account: PollAccountPayload;
       deliver_feed: DeliverFeedPayload;
       notify_channels: NotifyPayload;
+      send_test_post: SendTestPostPayload;
     }
   }
 }
@@ -45,6 +47,7 @@ export function createTaskList(deps: TaskDependencies): TaskList {
     poll_account: pollAccountTask({ ...deps, notify: queueNotice }),
     deliver_feed: deliverFeedTask(deps),
     notify_channels: notifyChannelsTask(deps),
+    send_test_post: sendTestPostTask(deps),
   };
   return tasks as unknown as TaskList;
 }

@@ -1,0 +1,42 @@
+/** The command catalogue: every command and action, once, for every adapter. */
+import { feedAdd } from './feed-add.js';
+import { feedEdit, feedList, feedPause, feedRemove, feedResume } from './feed-manage.js';
+import { feedImportNow, feedTest, feedTestSend } from './feed-test.js';
+import { heraldHelp, heraldStatus } from './herald.js';
+import {
+  connectBluesky,
+  disconnectConfirm,
+  socialAccounts,
+  socialConnect,
+  socialDisconnect,
+} from './social.js';
+import type { Command } from './command.js';
+import type { Catalogue } from './dispatch.js';
+
+export interface CatalogueOptions {
+  /** Seconds between worker heartbeats (config), to tell a live worker from a dead one. */
+  readonly heartbeatSeconds: number;
+}
+
+export function createCatalogue(options: CatalogueOptions): Catalogue {
+  const commands: Command[] = [
+    socialConnect,
+    socialAccounts,
+    socialDisconnect,
+    feedAdd,
+    feedList,
+    feedEdit,
+    feedRemove,
+    feedPause,
+    feedResume,
+    feedTest,
+    feedImportNow,
+    heraldStatus(options.heartbeatSeconds),
+  ];
+  commands.push(heraldHelp(() => commands));
+  return { commands, actions: [feedTestSend, connectBluesky, disconnectConfirm] };
+}
+
+export { suggest, type Suggestion } from './suggest.js';
+export { runAction, runCommand, findCommand, type Catalogue } from './dispatch.js';
+export type { CommandContext } from './context.js';

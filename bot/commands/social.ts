@@ -1,0 +1,230 @@
+/**
+ * `social connect`, `social accounts` and `social disconnect`. Feeds (RSS, Atom, YouTube, Reddit)
+ * link from their URL; Bluesky from a handle and an app password typed into a private form, checked
+ * with the platform before anything is stored (only the session tokens are kept). OAuth platforms
+ * link through Herald's web sign-in page.
+ */
+import { z } from 'zod';
+import { linkAccount, listAccounts, removeAccount, type AccountSummary } from '../../core/account-store.js';
+import { PLATFORM_INFO, type SocialPlatform } from '../../core/platforms.js';
+import type { LinkedAccount } from '../../social/provider.js';
+import { defineCommand, type CommandAction } from './command.js';
+import type { CommandContext } from './context.js';
+import { CommandError } from './errors.js';
+import { reply, type ReplyField } from './reply.js';
+import { accountLabel, resolveAccount } from './resolve.js';
+
+const CONNECTABLE = ['rss', 'bluesky', 'mastodon', 'x'] as const;
+
+async function store(ctx: CommandContext, platform: SocialPlatform, linked: LinkedAccount) {
+  const { profile, credentials } = linked;
+  return linkAccount(ctx.deps.pool, ctx.deps.keyring, {
+    tenantId: ctx.tenant.id,
+    platform,
+    platformAccountId: profile.accountId,
+    handle: profile.handle,
+    displayName: profile.displayName,
+    instanceUrl: profile.instanceUrl,
+    profileUrl: profile.profileUrl,
+    avatarUrl: profile.avatarUrl,
+    accessToken: credentials.accessToken || undefined,
+    refreshToken: credentials.refreshToken,
+    tokenExpiresAt: credentials.expiresAt,
+    linkedBy: ctx.user.id,
+  });
+}
+
+function linked(platform: SocialPlatform, handle: string, created: boolean) {
+  const label = accountLabel({ platform, handle });
+  return reply.success(
+    created
+      ? `${label} is linked. Map it to a channel with \`feed add\`.`
+      : `${label} was already linked here: its details were refreshed.`,
+    { title: created ? 'Account linked' : 'Account updated' },
+  );
+}
+
+async function providerCall<T>(
+  ctx: CommandContext,
+  platform: SocialPlatform,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const failure = ctx.deps.registry.get(platform).classifyError(err);
+    throw new CommandError('invalid', failure.message, { cause: failure });
+  }
+}
+
+export const socialConnect = defineCommand({
+  path: ['social', 'connect'],
+  description: 'Link a social account or feed to this server',
+  example: 'social connect platform:rss url:https://blog.example.com/feed.xml',
+  requires: 'admin',
+  options: [
+    {
+      name: 'platform',
+      kind: 'string',
+      description: 'Where the account lives',
+      required: true,
+      choices: CONNECTABLE.map((value) => ({ name: PLATFORM_INFO[value].displayName, value })),
+    },
+    { name: 'url', kind: 'string', description: 'RSS/Atom: the feed or site address', maxLength: 2000 },
+    {
+      name: 'instance',
+      kind: 'string',
+      description: 'Mastodon: the server, e.g. mastodon.social',
+      maxLength: 200,
+    },
+    {
+      name: 'handle',
+      kind: 'string',
+      description: 'Bluesky: the handle, e.g. acme.bsky.social',
+      maxLength: 200,
+    },
+  ],
+  input: z.object({
+    platform: z.enum(CONNECTABLE, { error: `must be one of ${CONNECTABLE.join(', ')}` }),
+    url: z.string().trim().min(1).optional(),
+    instance: z.string().trim().min(1).optional(),
+    handle: z.string().trim().min(1).optional(),
+  }),
+  async run(ctx, input) {
+    switch (input.platform) {
+      case 'rss': {
+        if (!input.url)
+          throw new CommandError(
+            'invalid',
+            'Give the feed’s address: `social connect platform:rss url:https://…`',
+          );
+        const url = input.url;
+        const profile = await providerCall(ctx, 'rss', () =>
+          ctx.deps.registry.providers.rss.describeFeed(url),
+        );
+        const account = await store(ctx, 'rss', {
+          profile: { ...profile, instanceUrl: profile.instanceUrl ?? profile.accountId },
+          credentials: { accessToken: '' },
+        });
+        return linked('rss', profile.handle, account.created);
+      }
+      case 'bluesky':
+        return {
+          kind: 'form',
+          submitId: 'connect-bluesky',
+          title: 'Link a Bluesky account',
+          fields: [
+            {
+              id: 'handle',
+              label: 'Handle',
+              placeholder: input.handle ?? 'acme.bsky.social',
+              required: true,
+              maxLength: 200,
+            },
+            {
+              id: 'password',
+              label: 'App password (Settings → App passwords)',
+              placeholder: 'xxxx-xxxx-xxxx-xxxx',
+              secret: true,
+              required: true,
+              maxLength: 100,
+            },
+          ],
+        };
+      case 'mastodon':
+      case 'x':
+        throw new CommandError(
+          'unavailable',
+          `Linking ${PLATFORM_INFO[input.platform].displayName} needs Herald's web sign-in page, which this version does not have yet. RSS/Atom feeds and Bluesky can be linked now.`,
+        );
+    }
+  },
+});
+
+export const connectBluesky: CommandAction = {
+  id: 'connect-bluesky',
+  requires: 'admin',
+  async run(ctx, _args, form) {
+    const handle = form?.handle?.trim().replace(/^@/, '') ?? '';
+    const password = form?.password?.trim() ?? '';
+    if (!handle || !password)
+      throw new CommandError('invalid', 'Both the handle and the app password are needed.');
+    const provider = ctx.deps.registry.providers.bluesky;
+    if (!provider.login) throw new CommandError('unavailable', 'Bluesky sign-in is not available.');
+    const login = provider.login.bind(provider);
+    const session = await providerCall(ctx, 'bluesky', () => login(handle, password));
+    const account = await store(ctx, 'bluesky', session);
+    return linked('bluesky', session.profile.handle, account.created);
+  },
+};
+
+function statusLine(account: AccountSummary): string {
+  const status = {
+    active: '🟢 active',
+    needs_reconnect: '🔴 needs reconnecting',
+    paused: '⏸ paused',
+  }[account.status];
+  const parts = [
+    `${status}${account.statusReason ? `: ${account.statusReason}` : ''}`,
+    `${account.feeds} feed${account.feeds === 1 ? '' : 's'}`,
+    account.lastPolledAt
+      ? `last checked ${account.lastPolledAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+      : 'not checked yet',
+  ];
+  if (account.status === 'active') parts.push(`next ${account.nextPollAt.toISOString().slice(11, 16)} UTC`);
+  if (account.lastError) parts.push(`last error: ${account.lastError}`);
+  return parts.join(' · ');
+}
+
+export const socialAccounts = defineCommand({
+  path: ['social', 'accounts'],
+  description: 'List the linked accounts with their status',
+  example: 'social accounts',
+  requires: 'member',
+  options: [],
+  input: z.object({}),
+  async run(ctx) {
+    const accounts = await listAccounts(ctx.deps.pool, ctx.tenant.id);
+    if (accounts.length === 0) return reply.info('No accounts linked yet. Link one with `social connect`.');
+    const fields: ReplyField[] = accounts.slice(0, 25).map((account) => ({
+      name: accountLabel(account),
+      value: statusLine(account),
+    }));
+    return reply.info(`${accounts.length} linked account${accounts.length === 1 ? '' : 's'}.`, {
+      title: 'Linked accounts',
+      fields,
+    });
+  },
+});
+
+export const socialDisconnect = defineCommand({
+  path: ['social', 'disconnect'],
+  description: 'Unlink an account and remove its feeds (asks first)',
+  example: 'social disconnect account:@acme',
+  requires: 'admin',
+  options: [{ name: 'account', kind: 'account', description: 'The account to unlink', required: true }],
+  input: z.object({ account: z.string({ error: 'is required' }).min(1) }),
+  async run(ctx, input) {
+    const account = await resolveAccount(ctx, input.account);
+    return reply.warning(
+      `Unlink ${accountLabel(account)}? Its ${account.feeds} feed${account.feeds === 1 ? '' : 's'} and the posts Herald stored for it are removed too.`,
+      {
+        title: 'Confirm',
+        buttons: [{ actionId: `disconnect-confirm:${account.id}`, label: 'Unlink', style: 'danger' }],
+      },
+    );
+  },
+});
+
+export const disconnectConfirm: CommandAction = {
+  id: 'disconnect-confirm',
+  requires: 'admin',
+  async run(ctx, args) {
+    const account = await resolveAccount(ctx, args[0] ?? '');
+    const { removed, feeds } = await removeAccount(ctx.deps.pool, ctx.tenant.id, account.id);
+    if (!removed) throw new CommandError('not-found', 'That account was already unlinked.');
+    return reply.success(
+      `Unlinked ${accountLabel(account)} and removed ${feeds} feed${feeds === 1 ? '' : 's'}.`,
+    );
+  },
+};
