@@ -12,6 +12,7 @@ import { ROLES, type Role } from './app.js';
 import { renderDoctor, runDoctor } from './doctor.js';
 import { generateKeyCommand, rotateKeysCommand } from './keys.js';
 import { writeError, writeOut } from './output.js';
+import { addCatalogueCommands } from './catalogue.js';
 import { startCommand } from './start.js';
 
 function parseRole(value: string): Role {
@@ -127,6 +128,8 @@ export function buildProgram(): Command {
         },
       ),
     );
+
+  addCatalogueCommands(program, action);
 
   return program;
 }
