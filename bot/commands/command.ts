@@ -23,6 +23,8 @@ export interface OptionSpec {
   readonly min?: number;
   readonly max?: number;
   readonly maxLength?: number;
+  /** A comma-separated list whose items may be "quoted" (adapters keep the quotes for the splitter). */
+  readonly list?: boolean;
   readonly choices?: readonly { readonly name: string; readonly value: string }[];
 }
 

@@ -10,10 +10,21 @@ export const FILTER_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'hashtags',
     kind: 'string',
+    list: true,
     description: 'Only posts with one of these hashtags (comma-separated)',
   },
-  { name: 'keywords', kind: 'string', description: 'Only posts with one of these words or "phrases"' },
-  { name: 'exclude', kind: 'string', description: 'Never posts with one of these words or "phrases"' },
+  {
+    name: 'keywords',
+    kind: 'string',
+    list: true,
+    description: 'Only posts with one of these words or "phrases"',
+  },
+  {
+    name: 'exclude',
+    kind: 'string',
+    list: true,
+    description: 'Never posts with one of these words or "phrases"',
+  },
   {
     name: 'min-engagement',
     kind: 'integer',
