@@ -1,17 +1,32 @@
 /**
- * The bot role: connects each configured chat platform. With none configured Herald still runs its
- * worker and web server, and says once what to set.
+ * The bot role: connects each configured chat platform to the one command catalogue. With none
+ * configured Herald still runs its worker and web server, and says once what to set.
  */
 import type { Config } from '../core/config.js';
+import type { Keyring } from '../core/crypto.js';
+import type { Pool } from '../core/db/pool.js';
 import type { Logger } from '../core/logger.js';
+import type { ProviderRegistry } from '../social/registry.js';
 import { chatPlatformStatus } from './chat-platforms.js';
+import { createCatalogue, suggest } from './commands/index.js';
+import { startDiscordAdapter, type DiscordAdapter } from './discord/client.js';
 
 export interface BotRuntime {
   stop(): Promise<void>;
 }
 
-export function startBot(config: Pick<Config, 'discord' | 'slack'>, logger: Logger): BotRuntime {
-  const log = logger.child({ subsystem: 'bot' });
+export interface BotDeps {
+  readonly pool: Pool;
+  readonly keyring: Keyring;
+  readonly registry: ProviderRegistry;
+  readonly logger: Logger;
+}
+
+export async function startBot(
+  config: Pick<Config, 'discord' | 'slack' | 'worker'>,
+  deps: BotDeps,
+): Promise<BotRuntime> {
+  const log = deps.logger.child({ subsystem: 'bot' });
   const platforms = chatPlatformStatus(config);
   const configured = platforms.filter((p) => p.configured);
   if (configured.length === 0) {
@@ -20,12 +35,29 @@ export function startBot(config: Pick<Config, 'discord' | 'slack'>, logger: Logg
       'no chat platform configured: Herald runs without a bot until one is set',
     );
   }
-  for (const platform of configured) {
-    // @TODO: the Discord and Slack adapters arrive with their own issues; until then say so plainly.
+  const catalogue = createCatalogue({ heartbeatSeconds: config.worker.heartbeatSeconds });
+  let discord: DiscordAdapter | undefined;
+  if (config.discord) {
+    discord = await startDiscordAdapter({
+      discord: config.discord,
+      catalogue,
+      suggest,
+      deps: {
+        pool: deps.pool,
+        keyring: deps.keyring,
+        registry: deps.registry,
+        logger: deps.logger,
+        settings: config.worker,
+      },
+      logger: deps.logger,
+    });
+  }
+  if (config.slack) {
+    // @TODO: the Slack adapter arrives with its own issue; until then say so plainly.
     log.warn(
-      { platform: platform.platform },
+      { platform: 'slack' },
       'chat platform configured, but its adapter is not part of this version yet',
     );
   }
-  return { stop: async () => undefined };
+  return { stop: async () => discord?.stop() };
 }

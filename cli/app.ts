@@ -60,8 +60,8 @@ export async function startHerald(
     await migrate(database.pool, logger);
     await migrateQueue(database.pool, logger);
     const keyring = await loadKeyring(config, logger);
-    if (runs('worker')) {
-      registry = createProviderRegistry(config, options.providerOverrides);
+    if (runs('worker') || runs('bot')) registry = createProviderRegistry(config, options.providerOverrides);
+    if (runs('worker') && registry) {
       senders = createSenderPool(config, database.pool, keyring);
       worker = await startWorker({
         pool: database.pool,
@@ -85,7 +85,9 @@ export async function startHerald(
         routes: healthRoutes(database.pool, logger, { heartbeatSeconds: config.worker.heartbeatSeconds }),
       });
     }
-    if (runs('bot')) bot = startBot(config, logger);
+    if (runs('bot') && registry) {
+      bot = await startBot(config, { pool: database.pool, keyring, registry, logger });
+    }
   } catch (err) {
     await stop().catch((stopErr: unknown) =>
       logger.error({ err: stopErr }, 'cleanup after a failed start failed'),

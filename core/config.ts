@@ -126,6 +126,10 @@ const envSchema = z.object({
     .regex(/^\d{17,20}$/, { error: 'must be the numeric application id' })
     .optional(),
   DISCORD_API_URL: httpUrl("Discord's REST API").default('https://discord.com/api'),
+  DISCORD_DEV_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, { error: 'must be the numeric id of a Discord server (guild)' })
+    .optional(),
   SLACK_BOT_TOKEN: z
     .string()
     .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' })
@@ -177,7 +181,14 @@ export interface Config {
     readonly engagementWindowMs: number;
   };
   readonly discord:
-    { readonly token: string; readonly applicationId: string; readonly apiUrl: string } | undefined;
+    | {
+        readonly token: string;
+        readonly applicationId: string;
+        readonly apiUrl: string;
+        /** Register the slash commands in this guild only (instant updates while developing), not globally. */
+        readonly devGuildId: string | undefined;
+      }
+    | undefined;
   readonly slack:
     | {
         readonly botToken: string | undefined;
@@ -312,7 +323,12 @@ function toConfig(
     },
     discord:
       env.DISCORD_TOKEN !== undefined && env.DISCORD_APPLICATION_ID !== undefined
-        ? { token: env.DISCORD_TOKEN, applicationId: env.DISCORD_APPLICATION_ID, apiUrl: env.DISCORD_API_URL }
+        ? {
+            token: env.DISCORD_TOKEN,
+            applicationId: env.DISCORD_APPLICATION_ID,
+            apiUrl: env.DISCORD_API_URL,
+            devGuildId: env.DISCORD_DEV_GUILD_ID,
+          }
         : undefined,
     slack: slackConfigured
       ? {

@@ -54,8 +54,10 @@ describe('import pipeline through the real worker', () => {
     const a = await world.addFeed(await world.linkFeed(first), { createdAt: minutes(5) });
     const b = await world.addFeed(await world.linkFeed(second), { createdAt: minutes(5) });
 
-    // Two scheduler runs back to back (two worker processes at once) queue each account once.
-    expect(await Promise.all([schedulePolls(world.db.pool), schedulePolls(world.db.pool)])).toEqual([2, 2]);
+    // Two scheduler runs at once (two worker processes): the running worker may already have claimed an
+    // account when the second one looks, so it may see fewer; each account is still polled once (below).
+    const queued = await Promise.all([schedulePolls(world.db.pool), schedulePolls(world.db.pool)]);
+    expect(Math.max(...queued)).toBe(2);
     await untilJobsSettle(
       worker,
       () => world.slack.messages(a.channelId).length === 2 && world.slack.messages(b.channelId).length === 1,
