@@ -144,3 +144,44 @@ export async function removeAccount(
   );
   return { removed: rows.length > 0, feeds: rows[0]?.feeds ?? 0 };
 }
+
+export interface RecentImport {
+  readonly accountId: string;
+  readonly handle: string;
+  readonly platform: SocialPlatform;
+  readonly startedAt: Date;
+  readonly status: 'running' | 'succeeded' | 'failed';
+  readonly newPosts: number;
+  readonly delivered: number;
+  readonly error: string | undefined;
+}
+
+/** The tenant's latest polls with something to say: new posts or an error, newest first. */
+export async function recentImports(db: Queryable, tenantId: string, limit: number): Promise<RecentImport[]> {
+  const { rows } = await db.query<{
+    account_id: string;
+    handle: string;
+    platform: SocialPlatform;
+    started_at: Date;
+    status: RecentImport['status'];
+    new_posts: number;
+    delivered: number;
+    error: string | null;
+  }>(
+    `SELECT l.account_id, a.handle, a.platform, l.started_at, l.status, l.new_posts, l.delivered, l.error
+       FROM import_logs l JOIN social_accounts a ON a.id = l.account_id
+      WHERE a.tenant_id = $1 AND (l.new_posts > 0 OR l.error IS NOT NULL)
+      ORDER BY l.started_at DESC LIMIT $2`,
+    [tenantId, limit],
+  );
+  return rows.map((row) => ({
+    accountId: row.account_id,
+    handle: row.handle,
+    platform: row.platform,
+    startedAt: row.started_at,
+    status: row.status,
+    newPosts: row.new_posts,
+    delivered: row.delivered,
+    error: row.error ?? undefined,
+  }));
+}
