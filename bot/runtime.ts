@@ -1,5 +1,6 @@
 /**
- * The bot role: connects each configured chat platform to the one command catalogue. With none
+ * The bot role: connects each configured chat platform to the one command catalogue (Discord over
+ * its gateway, Slack in Socket Mode; Slack's HTTP mode is served by the web role). With none
  * configured Herald still runs its worker and web server, and says once what to set.
  */
 import type { Config } from '../core/config.js';
@@ -10,6 +11,7 @@ import type { ProviderRegistry } from '../social/registry.js';
 import { chatPlatformStatus } from './chat-platforms.js';
 import { createCatalogue, suggest } from './commands/index.js';
 import { startDiscordAdapter, type DiscordAdapter } from './discord/client.js';
+import { createSlackAdapter, type SlackAdapter } from './slack/app.js';
 
 export interface BotRuntime {
   stop(): Promise<void>;
@@ -22,10 +24,19 @@ export interface BotDeps {
   readonly logger: Logger;
 }
 
+export interface BotOptions {
+  /** The Slack app from `prepareSlack`. */
+  readonly slack?: SlackAdapter | undefined;
+  /** Whether this process also runs the web role (Slack's HTTP mode is answered there). */
+  readonly webInProcess?: boolean;
+}
+
 export async function startBot(
   config: Pick<Config, 'discord' | 'slack' | 'worker'>,
   deps: BotDeps,
+  options: BotOptions = {},
 ): Promise<BotRuntime> {
+  const { slack } = options;
   const log = deps.logger.child({ subsystem: 'bot' });
   const platforms = chatPlatformStatus(config);
   const configured = platforms.filter((p) => p.configured);
@@ -52,12 +63,44 @@ export async function startBot(
       logger: deps.logger,
     });
   }
-  if (config.slack) {
-    // @TODO: the Slack adapter arrives with its own issue; until then say so plainly.
+  if (slack?.mode === 'socket') {
+    await slack.start();
+    log.info({ platform: 'slack', mode: 'socket' }, 'slack connected');
+  } else if (slack && !options.webInProcess) {
     log.warn(
-      { platform: 'slack' },
-      'chat platform configured, but its adapter is not part of this version yet',
+      { platform: 'slack', mode: 'http' },
+      'slack HTTP mode is answered by the web role (/slack/events): run it too, or set SLACK_APP_TOKEN for Socket Mode',
     );
+  } else if (slack) {
+    log.info({ platform: 'slack', mode: 'http', path: '/slack/events' }, 'slack answers over HTTP');
   }
-  return { stop: async () => discord?.stop() };
+  return {
+    stop: async () => {
+      await slack?.stop();
+      await discord?.stop();
+    },
+  };
+}
+
+/**
+ * The Slack app, when Slack is configured: its routes go on the web server (HTTP mode events, and
+ * the install pages of workspace installs), and the bot role connects it in Socket Mode.
+ */
+export function prepareSlack(
+  config: Pick<Config, 'slack' | 'worker' | 'http'>,
+  deps: BotDeps,
+): SlackAdapter | undefined {
+  if (!config.slack) return undefined;
+  return createSlackAdapter({
+    config: config.slack,
+    publicUrl: config.http.publicUrl,
+    catalogue: createCatalogue({ heartbeatSeconds: config.worker.heartbeatSeconds }),
+    deps: {
+      pool: deps.pool,
+      keyring: deps.keyring,
+      registry: deps.registry,
+      logger: deps.logger,
+      settings: config.worker,
+    },
+  });
 }

@@ -3,7 +3,8 @@
  * the requested roles. `stop()` shuts down in the safe order: stop accepting requests, drain the
  * worker, close the pool, stop the embedded database last.
  */
-import { startBot, type BotRuntime } from '../bot/runtime.js';
+import { prepareSlack, startBot, type BotRuntime } from '../bot/runtime.js';
+import type { SlackAdapter } from '../bot/slack/app.js';
 import { healthRoutes } from '../bot/http/health-routes.js';
 import { startHttpServer, type HttpServer } from '../bot/http/server.js';
 import type { Config } from '../core/config.js';
@@ -46,6 +47,7 @@ export async function startHerald(
   let bot: BotRuntime | undefined;
   let registry: ProviderRegistry | undefined;
   let senders: SenderPool | undefined;
+  let slack: SlackAdapter | undefined;
 
   const stop = async () => {
     await http?.close();
@@ -60,7 +62,11 @@ export async function startHerald(
     await migrate(database.pool, logger);
     await migrateQueue(database.pool, logger);
     const keyring = await loadKeyring(config, logger);
-    if (runs('worker') || runs('bot')) registry = createProviderRegistry(config, options.providerOverrides);
+    const needsRegistry = runs('worker') || runs('bot') || (runs('web') && config.slack !== undefined);
+    if (needsRegistry) registry = createProviderRegistry(config, options.providerOverrides);
+    const botDeps = registry ? { pool: database.pool, keyring, registry, logger } : undefined;
+    // Slack's HTTP events and install pages are web routes; its Socket Mode connection is the bot's.
+    slack = botDeps && (runs('bot') || runs('web')) ? prepareSlack(config, botDeps) : undefined;
     if (runs('worker') && registry) {
       senders = createSenderPool(config, database.pool, keyring);
       worker = await startWorker({
@@ -82,11 +88,14 @@ export async function startHerald(
       http = await startHttpServer({
         port: config.http.port,
         logger,
-        routes: healthRoutes(database.pool, logger, { heartbeatSeconds: config.worker.heartbeatSeconds }),
+        routes: [
+          ...healthRoutes(database.pool, logger, { heartbeatSeconds: config.worker.heartbeatSeconds }),
+          ...(slack?.routes ?? []),
+        ],
       });
     }
-    if (runs('bot') && registry) {
-      bot = await startBot(config, { pool: database.pool, keyring, registry, logger });
+    if (runs('bot') && botDeps) {
+      bot = await startBot(config, botDeps, { slack, webInProcess: runs('web') });
     }
   } catch (err) {
     await stop().catch((stopErr: unknown) =>

@@ -142,6 +142,10 @@ const envSchema = z.object({
   SLACK_CLIENT_ID: z.string().optional(),
   SLACK_CLIENT_SECRET: z.string().optional(),
   SLACK_API_URL: httpUrl("Slack's Web API").default('https://slack.com/api/'),
+  SLACK_ADMIN_USERGROUP: z
+    .string()
+    .regex(/^S[A-Z0-9]+$/, { error: 'must be the id of a Slack user group (S…)' })
+    .optional(),
   HERALD_POSTFORME_API_KEY: z.string().optional(),
   HERALD_POSTFORME_API_URL: httpUrl("PostForMe's API").default('https://api.postforme.dev'),
   HERALD_LATE_API_KEY: z.string().optional(),
@@ -197,6 +201,8 @@ export interface Config {
         readonly clientId: string | undefined;
         readonly clientSecret: string | undefined;
         readonly apiUrl: string;
+        /** Members of this user group may configure Herald, besides workspace admins and owners. */
+        readonly adminUserGroup: string | undefined;
       }
     | undefined;
   readonly providers: Readonly<Record<SocialPlatform, ProviderConfig>>;
@@ -338,6 +344,7 @@ function toConfig(
           clientId: env.SLACK_CLIENT_ID,
           clientSecret: env.SLACK_CLIENT_SECRET,
           apiUrl: env.SLACK_API_URL,
+          adminUserGroup: env.SLACK_ADMIN_USERGROUP,
         }
       : undefined,
     providers,
