@@ -89,6 +89,33 @@ describe('the Slack app over HTTP on Herald’s web server', () => {
     await expect.poll(() => JSON.stringify(fake.homeView(adminId)?.blocks ?? [])).toContain('big launch');
   });
 
+  it('GIVEN the feed THEN edit, pause, resume, test, status and accounts answer, and disconnect’s button removes it', async () => {
+    const feedId = (await db.pool.query<{ id: string }>('SELECT id FROM feeds')).rows[0]!.id;
+    expect(shown(await herald(adminId, `feed edit ${feedId} min-engagement:5`))).toContain(
+      'min engagement: 5',
+    );
+    expect(shown(await herald(adminId, `feed pause ${feedId}`))).toContain('Paused');
+    expect((await db.pool.query('SELECT paused FROM feeds')).rows).toEqual([{ paused: true }]);
+    expect(shown(await herald(adminId, `feed resume ${feedId}`))).toContain('Resumed');
+    expect(shown(await herald(adminId, `feed test ${feedId}`))).toContain('Test of');
+    expect(shown(await herald(memberId, 'herald status'))).toContain('Herald status');
+    expect(shown(await herald(memberId, 'social accounts'))).toContain('RSS');
+
+    const accountId = (await db.pool.query<{ id: string }>('SELECT id FROM social_accounts')).rows[0]!.id;
+    const ask = await herald(adminId, `social disconnect ${accountId}`);
+    const button = JSON.stringify(ask.blocks).match(/"action_id":"(disconnect-confirm:[^"]+)"/)?.[1];
+    expect(button).toBe(`disconnect-confirm:${accountId}`);
+    const click = fake.payloads.blockActions({
+      userId: adminId,
+      channelId: newsId,
+      messageTs: '1.000001',
+      actionId: button!,
+    });
+    expect((await fake.sendInteraction({ url, payload: click.payload })).status).toBe(200);
+    expect(shown(await click.responseUrl!.post())).toContain('Unlinked');
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM feeds')).rows).toEqual([{ n: 0 }]);
+  });
+
   it('GIVEN a member who is no admin THEN configuration is refused in plain words', async () => {
     const refused = await herald(memberId, 'feed add @acme <#C1> hashtags:x');
     expect(shown(refused)).toContain('workspace admin or owner');
