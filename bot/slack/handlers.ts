@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { SLACK_OPEN_POST_ACTION_ID } from '../../embeds/index.js';
 import { runAction, runCommand, type Catalogue } from '../commands/dispatch.js';
 import type { CommandContext, CommandDeps } from '../commands/context.js';
 import { reply, type CommandResult } from '../commands/reply.js';
@@ -102,6 +103,8 @@ export function registerHandlers(app: App, handler: HandlerDeps): void {
     { type: 'block_actions' },
     async ({ action, body, ack, respond, client }) => {
       await ack();
+      // The "Open on …" link button of delivered posts: the browser opens the link; nothing to run.
+      if (action.action_id === SLACK_OPEN_POST_ACTION_ID) return;
       try {
         const ctx = await contextFor(
           {

@@ -89,7 +89,7 @@ describe('the Slack app over HTTP on Herald’s web server', () => {
     await expect.poll(() => JSON.stringify(fake.homeView(adminId)?.blocks ?? [])).toContain('big launch');
   });
 
-  it('GIVEN the feed THEN edit, pause, resume, test, status and accounts answer, and disconnect’s button removes it', async () => {
+  it('GIVEN the feed THEN edit, pause, resume, test, status, accounts and remove answer, and disconnect’s button unlinks', async () => {
     const feedId = (await db.pool.query<{ id: string }>('SELECT id FROM feeds')).rows[0]!.id;
     expect(shown(await herald(adminId, `feed edit ${feedId} min-engagement:5`))).toContain(
       'min engagement: 5',
@@ -100,6 +100,17 @@ describe('the Slack app over HTTP on Herald’s web server', () => {
     expect(shown(await herald(adminId, `feed test ${feedId}`))).toContain('Test of');
     expect(shown(await herald(memberId, 'herald status'))).toContain('Herald status');
     expect(shown(await herald(memberId, 'social accounts'))).toContain('RSS');
+
+    // A delivered post's "Open on …" link button is acknowledged and runs nothing.
+    const open = fake.payloads.blockActions({
+      userId: memberId,
+      channelId: newsId,
+      messageTs: '1.000002',
+      actionId: 'herald-open-post',
+    });
+    expect((await fake.sendInteraction({ url, payload: open.payload })).status).toBe(200);
+    expect(shown(await herald(adminId, `feed remove ${feedId}`))).toContain('Removed');
+    expect(open.responseUrl!.posts).toEqual([]);
 
     const accountId = (await db.pool.query<{ id: string }>('SELECT id FROM social_accounts')).rows[0]!.id;
     const ask = await herald(adminId, `social disconnect ${accountId}`);
@@ -113,7 +124,7 @@ describe('the Slack app over HTTP on Herald’s web server', () => {
     });
     expect((await fake.sendInteraction({ url, payload: click.payload })).status).toBe(200);
     expect(shown(await click.responseUrl!.post())).toContain('Unlinked');
-    expect((await db.pool.query('SELECT count(*)::int AS n FROM feeds')).rows).toEqual([{ n: 0 }]);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM social_accounts')).rows).toEqual([{ n: 0 }]);
   });
 
   it('GIVEN a member who is no admin THEN configuration is refused in plain words', async () => {
