@@ -9,6 +9,7 @@ import type { Pool } from '../core/db/pool.js';
 import type { Logger } from '../core/logger.js';
 import type { ProviderRegistry } from '../social/registry.js';
 import { chatPlatformStatus } from './chat-platforms.js';
+import type { LinkingSetup } from './commands/context.js';
 import { createCatalogue, suggest } from './commands/index.js';
 import { startDiscordAdapter, type DiscordAdapter } from './discord/client.js';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.js';
@@ -31,8 +32,16 @@ export interface BotOptions {
   readonly webInProcess?: boolean;
 }
 
+/** OAuth linking finishes on the web server at HERALD_PUBLIC_URL; X needs its client configured. */
+function linkingSetup(config: Pick<Config, 'http' | 'providers'>): LinkingSetup {
+  return {
+    publicUrl: config.http.publicUrl,
+    oauthReady: (platform) => platform === 'mastodon' || config.providers.x.clientId !== undefined,
+  };
+}
+
 export async function startBot(
-  config: Pick<Config, 'discord' | 'slack' | 'worker'>,
+  config: Pick<Config, 'discord' | 'slack' | 'worker' | 'http' | 'providers'>,
   deps: BotDeps,
   options: BotOptions = {},
 ): Promise<BotRuntime> {
@@ -59,6 +68,7 @@ export async function startBot(
         registry: deps.registry,
         logger: deps.logger,
         settings: config.worker,
+        linking: linkingSetup(config),
       },
       logger: deps.logger,
     });
@@ -87,7 +97,7 @@ export async function startBot(
  * the install pages of workspace installs), and the bot role connects it in Socket Mode.
  */
 export function prepareSlack(
-  config: Pick<Config, 'slack' | 'worker' | 'http'>,
+  config: Pick<Config, 'slack' | 'worker' | 'http' | 'providers'>,
   deps: BotDeps,
 ): SlackAdapter | undefined {
   if (!config.slack) return undefined;
@@ -101,6 +111,7 @@ export function prepareSlack(
       registry: deps.registry,
       logger: deps.logger,
       settings: config.worker,
+      linking: linkingSetup(config),
     },
   });
 }

@@ -5,6 +5,7 @@
  */
 import { prepareSlack, startBot, type BotRuntime } from '../bot/runtime.js';
 import type { SlackAdapter } from '../bot/slack/app.js';
+import { connectRoutes } from '../bot/http/connect-routes.js';
 import { healthRoutes } from '../bot/http/health-routes.js';
 import { startHttpServer, type HttpServer } from '../bot/http/server.js';
 import type { Config } from '../core/config.js';
@@ -62,7 +63,8 @@ export async function startHerald(
     await migrate(database.pool, logger);
     await migrateQueue(database.pool, logger);
     const keyring = await loadKeyring(config, logger);
-    const needsRegistry = runs('worker') || runs('bot') || (runs('web') && config.slack !== undefined);
+    // The web role links OAuth accounts (and answers Slack in HTTP mode): it calls providers too.
+    const needsRegistry = runs('worker') || runs('bot') || runs('web');
     if (needsRegistry) registry = createProviderRegistry(config, options.providerOverrides);
     const botDeps = registry ? { pool: database.pool, keyring, registry, logger } : undefined;
     // Slack's HTTP events and install pages are web routes; its Socket Mode connection is the bot's.
@@ -91,6 +93,7 @@ export async function startHerald(
         routes: [
           ...healthRoutes(database.pool, logger, { heartbeatSeconds: config.worker.heartbeatSeconds }),
           ...(slack?.routes ?? []),
+          ...(registry ? connectRoutes({ pool: database.pool, keyring, registry, config, logger }) : []),
         ],
       });
     }

@@ -43,6 +43,13 @@ export interface ChatCapabilities {
   roleMention(roleId: string): string;
 }
 
+/** What OAuth linking needs: where Herald's web server is, and which platforms have a client set up. */
+export interface LinkingSetup {
+  readonly publicUrl: string;
+  /** X needs HERALD_X_CLIENT_ID; Mastodon registers itself on each instance. */
+  readonly oauthReady: (platform: 'x' | 'mastodon') => boolean;
+}
+
 export interface CommandDeps {
   readonly pool: Pool;
   readonly keyring: Keyring;
@@ -50,6 +57,8 @@ export interface CommandDeps {
   readonly logger: Logger;
   readonly settings: { readonly engagementWindowMs: number; readonly pollIntervalSeconds: number };
   readonly now?: () => Date;
+  /** Absent where no web server can finish an OAuth flow (the CLI). */
+  readonly linking?: LinkingSetup;
 }
 
 export interface CommandContext {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { linkAccount, listAccounts, removeAccount, type AccountSummary } from '../../core/account-store.js';
+import { createLink } from '../../core/oauth-states.js';
 import { PLATFORM_INFO, type SocialPlatform } from '../../core/platforms.js';
 import type { LinkedAccount } from '../../social/provider.js';
 import { defineCommand, type CommandAction } from './command.js';
@@ -133,13 +134,59 @@ export const socialConnect = defineCommand({
         };
       case 'mastodon':
       case 'x':
-        throw new CommandError(
-          'unavailable',
-          `Linking ${PLATFORM_INFO[input.platform].displayName} needs Herald's web sign-in page, which this version does not have yet. RSS/Atom feeds and Bluesky can be linked now.`,
-        );
+        return oauthLink(ctx, input.platform, input.instance);
     }
   },
 });
+
+/** `https://host` of what an admin typed for a Mastodon server (`mastodon.social`, a URL, `@user@host`). */
+export function instanceOrigin(typed: string): string | undefined {
+  const host = typed.trim().replace(/^@?[^@\s]*@/, '');
+  try {
+    const url = new URL(/^https?:\/\//i.test(host) ? host : `https://${host}`);
+    return url.hostname.includes('.') || url.hostname === 'localhost' || /^[\d.]+$/.test(url.hostname)
+      ? url.origin
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** OAuth platforms: a one-time link to Herald's web server, which hands over to the platform. */
+async function oauthLink(ctx: CommandContext, platform: 'x' | 'mastodon', instance: string | undefined) {
+  const name = PLATFORM_INFO[platform].displayName;
+  const linking = ctx.deps.linking;
+  if (!linking)
+    throw new CommandError('unavailable', `Linking ${name} needs Herald's web server: run it from chat.`);
+  if (!linking.oauthReady(platform)) {
+    throw new CommandError(
+      'unavailable',
+      `Linking ${name} is not set up on this Herald: its operator must set HERALD_X_CLIENT_ID and HERALD_X_CLIENT_SECRET (from the X developer portal).`,
+    );
+  }
+  let instanceUrl: string | undefined;
+  if (platform === 'mastodon') {
+    instanceUrl = instance ? instanceOrigin(instance) : undefined;
+    if (!instanceUrl)
+      throw new CommandError(
+        'invalid',
+        'Which Mastodon server? `social connect platform:mastodon instance:mastodon.social`',
+      );
+  }
+  const link = await createLink(ctx.deps.pool, {
+    tenantId: ctx.tenant.id,
+    userId: ctx.user.id,
+    platform,
+    instanceUrl,
+    chatChannelId: ctx.channelId,
+  });
+  const url = new URL(`/connect/${platform}/start`, linking.publicUrl);
+  url.searchParams.set('link', link);
+  return reply.info(
+    `Open this link within 10 minutes to link a ${name} account${instanceUrl ? ` on ${new URL(instanceUrl).host}` : ''} to ${ctx.tenant.name || 'this server'}. It works once, and only you can see it.\n${url.href}`,
+    { title: `Link ${name}` },
+  );
+}
 
 export const connectBluesky: CommandAction = {
   id: 'connect-bluesky',

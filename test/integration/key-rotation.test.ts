@@ -18,6 +18,7 @@ const PLAINTEXTS: Record<string, string[]> = {
   'social_accounts.refresh_token_enc': ['refresh-one'],
   'oauth_states.pkce_verifier_enc': ['pkce-verifier-ünïcode'],
   'aggregator_credentials.api_key_enc': ['postforme-api-key'],
+  'mastodon_apps.client_secret_enc': ['mastodon-client-secret'],
 };
 
 /** A stored value with one bit of its ciphertext flipped, still well-formed. */
@@ -48,7 +49,7 @@ describe('core/key-rotation rotateSecrets', () => {
   /** Seed one of everything holding a secret, all encrypted with `keyring`; a second tenant has no token. */
   async function seed(keyring: Keyring): Promise<void> {
     const enc = (value: string) => keyring.encrypt(value);
-    await db.pool.query('TRUNCATE tenants CASCADE');
+    await db.pool.query('TRUNCATE tenants, mastodon_apps CASCADE');
     const tenant = await db.pool.query<{ id: string }>(
       `INSERT INTO tenants (chat_platform, external_id, bot_token_enc) VALUES ('slack', 'T001', $1) RETURNING id`,
       [enc('xoxb-tenant-one')],
@@ -72,6 +73,11 @@ describe('core/key-rotation rotateSecrets', () => {
     await db.pool.query(
       `INSERT INTO aggregator_credentials (tenant_id, aggregator, api_key_enc) VALUES ($1, 'postforme', $2)`,
       [tenantId, enc('postforme-api-key')],
+    );
+    await db.pool.query(
+      `INSERT INTO mastodon_apps (instance_url, client_id, client_secret_enc, redirect_uri)
+       VALUES ('https://mastodon.example', 'client-1', $1, 'https://herald.example/connect/mastodon/callback')`,
+      [enc('mastodon-client-secret')],
     );
   }
 
