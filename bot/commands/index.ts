@@ -3,13 +3,8 @@ import { feedAdd } from './feed-add.js';
 import { feedEdit, feedList, feedPause, feedRemove, feedResume } from './feed-manage.js';
 import { feedImportNow, feedTest, feedTestSend } from './feed-test.js';
 import { heraldHelp, heraldStatus } from './herald.js';
-import {
-  connectBluesky,
-  disconnectConfirm,
-  socialAccounts,
-  socialConnect,
-  socialDisconnect,
-} from './social.js';
+import { disconnectConfirm, socialAccounts, socialDisconnect, socialReconnect } from './social-accounts.js';
+import { connectBluesky, socialConnect } from './social-connect.js';
 import type { Command } from './command.js';
 import type { Catalogue } from './dispatch.js';
 
@@ -22,6 +17,7 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
   const commands: Command[] = [
     socialConnect,
     socialAccounts,
+    socialReconnect,
     socialDisconnect,
     feedAdd,
     feedList,

@@ -6,29 +6,15 @@
 import { withTransaction } from '../../core/db/pool.js';
 import { ProviderError } from '../../core/errors.js';
 import { storeRefreshedTokens } from '../../core/poll-store.js';
-import { findLinkedAccountById, type LinkedAccountRecord } from '../../core/linked-accounts.js';
+import { findLinkedAccountById } from '../../core/linked-accounts.js';
+import { accountRefOf } from '../../social/account-ref.js';
 import type { AccountRef, SocialProvider } from '../../social/provider.js';
 import type { PollDeps } from './poll-account.js';
 
 /** Refresh a token that expires within this much time, so a poll never starts with a dying token. */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
 
-export function accountRefOf(account: LinkedAccountRecord): AccountRef {
-  return {
-    platform: account.platform,
-    accountId: account.platformAccountId,
-    handle: account.handle,
-    instanceUrl: account.instanceUrl,
-    credentials: account.accessToken
-      ? {
-          accessToken: account.accessToken,
-          refreshToken: account.refreshToken,
-          expiresAt: account.tokenExpiresAt,
-          scopes: account.scopes,
-        }
-      : undefined,
-  };
-}
+export { accountRefOf };
 
 /**
  * Fresh credentials for `accountId`, replacing `staleAccessToken`; a refresh the platform refuses

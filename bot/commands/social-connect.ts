@@ -1,19 +1,19 @@
 /**
- * `social connect`, `social accounts` and `social disconnect`. Feeds (RSS, Atom, YouTube, Reddit)
+ * `social connect`. Feeds (RSS, Atom, YouTube, Reddit)
  * link from their URL; Bluesky from a handle and an app password typed into a private form, checked
  * with the platform before anything is stored (only the session tokens are kept). OAuth platforms
  * link through Herald's web sign-in page.
  */
 import { z } from 'zod';
-import { linkAccount, listAccounts, removeAccount, type AccountSummary } from '../../core/account-store.js';
+import { linkAccount } from '../../core/account-store.js';
 import { createLink } from '../../core/oauth-states.js';
 import { PLATFORM_INFO, type SocialPlatform } from '../../core/platforms.js';
 import type { LinkedAccount } from '../../social/provider.js';
 import { defineCommand, type CommandAction } from './command.js';
 import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
-import { reply, type ReplyField } from './reply.js';
-import { accountLabel, resolveAccount } from './resolve.js';
+import { reply, type Form, type Reply } from './reply.js';
+import { accountLabel } from './resolve.js';
 
 const CONNECTABLE = ['rss', 'bluesky', 'mastodon', 'x'] as const;
 
@@ -99,39 +99,10 @@ export const socialConnect = defineCommand({
             'invalid',
             'Give the feed’s address: `social connect platform:rss url:https://…`',
           );
-        const url = input.url;
-        const profile = await providerCall(ctx, 'rss', () =>
-          ctx.deps.registry.providers.rss.describeFeed(url),
-        );
-        const account = await store(ctx, 'rss', {
-          profile: { ...profile, instanceUrl: profile.instanceUrl ?? profile.accountId },
-          credentials: { accessToken: '' },
-        });
-        return linked('rss', profile.handle, account.created);
+        return linkRss(ctx, input.url);
       }
       case 'bluesky':
-        return {
-          kind: 'form',
-          submitId: 'connect-bluesky',
-          title: 'Link a Bluesky account',
-          fields: [
-            {
-              id: 'handle',
-              label: 'Handle',
-              placeholder: input.handle ?? 'acme.bsky.social',
-              required: true,
-              maxLength: 200,
-            },
-            {
-              id: 'password',
-              label: 'App password (Settings → App passwords)',
-              placeholder: 'xxxx-xxxx-xxxx-xxxx',
-              secret: true,
-              required: true,
-              maxLength: 100,
-            },
-          ],
-        };
+        return blueskyForm(input.handle);
       case 'mastodon':
       case 'x':
         return oauthLink(ctx, input.platform, input.instance);
@@ -139,7 +110,42 @@ export const socialConnect = defineCommand({
   },
 });
 
-/** `https://host` of what an admin typed for a Mastodon server (`mastodon.social`, a URL, `@user@host`). */
+/** Fetch the URL once to check it is a feed and name it, then link it (or refresh it). */
+export async function linkRss(ctx: CommandContext, url: string): Promise<Reply> {
+  const profile = await providerCall(ctx, 'rss', () => ctx.deps.registry.providers.rss.describeFeed(url));
+  const account = await store(ctx, 'rss', {
+    profile: { ...profile, instanceUrl: profile.instanceUrl ?? profile.accountId },
+    credentials: { accessToken: '' },
+  });
+  return linked('rss', profile.handle, account.created);
+}
+
+/** Bluesky signs in with a handle and an app password, typed into a private form. */
+export function blueskyForm(handle: string | undefined): Form {
+  return {
+    kind: 'form',
+    submitId: 'connect-bluesky',
+    title: 'Link a Bluesky account',
+    fields: [
+      {
+        id: 'handle',
+        label: 'Handle',
+        placeholder: handle ?? 'acme.bsky.social',
+        required: true,
+        maxLength: 200,
+      },
+      {
+        id: 'password',
+        label: 'App password (Settings → App passwords)',
+        placeholder: 'xxxx-xxxx-xxxx-xxxx',
+        secret: true,
+        required: true,
+        maxLength: 100,
+      },
+    ],
+  };
+}
+
 export function instanceOrigin(typed: string): string | undefined {
   const host = typed.trim().replace(/^@?[^@\s]*@/, '');
   try {
@@ -153,7 +159,12 @@ export function instanceOrigin(typed: string): string | undefined {
 }
 
 /** OAuth platforms: a one-time link to Herald's web server, which hands over to the platform. */
-async function oauthLink(ctx: CommandContext, platform: 'x' | 'mastodon', instance: string | undefined) {
+export async function oauthLink(
+  ctx: CommandContext,
+  platform: 'x' | 'mastodon',
+  instance: string | undefined,
+  accountId?: string,
+): Promise<Reply> {
   const name = PLATFORM_INFO[platform].displayName;
   const linking = ctx.deps.linking;
   if (!linking)
@@ -178,6 +189,7 @@ async function oauthLink(ctx: CommandContext, platform: 'x' | 'mastodon', instan
     userId: ctx.user.id,
     platform,
     instanceUrl,
+    accountId,
     chatChannelId: ctx.channelId,
   });
   const url = new URL(`/connect/${platform}/start`, linking.publicUrl);
@@ -202,76 +214,5 @@ export const connectBluesky: CommandAction = {
     const session = await providerCall(ctx, 'bluesky', () => login(handle, password));
     const account = await store(ctx, 'bluesky', session);
     return linked('bluesky', session.profile.handle, account.created);
-  },
-};
-
-function statusLine(account: AccountSummary): string {
-  const status = {
-    active: '🟢 active',
-    needs_reconnect: '🔴 needs reconnecting',
-    paused: '⏸ paused',
-  }[account.status];
-  const parts = [
-    `${status}${account.statusReason ? `: ${account.statusReason}` : ''}`,
-    `${account.feeds} feed${account.feeds === 1 ? '' : 's'}`,
-    account.lastPolledAt
-      ? `last checked ${account.lastPolledAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
-      : 'not checked yet',
-  ];
-  if (account.status === 'active') parts.push(`next ${account.nextPollAt.toISOString().slice(11, 16)} UTC`);
-  if (account.lastError) parts.push(`last error: ${account.lastError}`);
-  return parts.join(' · ');
-}
-
-export const socialAccounts = defineCommand({
-  path: ['social', 'accounts'],
-  description: 'List the linked accounts with their status',
-  example: 'social accounts',
-  requires: 'member',
-  options: [],
-  input: z.object({}),
-  async run(ctx) {
-    const accounts = await listAccounts(ctx.deps.pool, ctx.tenant.id);
-    if (accounts.length === 0) return reply.info('No accounts linked yet. Link one with `social connect`.');
-    const fields: ReplyField[] = accounts.slice(0, 25).map((account) => ({
-      name: accountLabel(account),
-      value: statusLine(account),
-    }));
-    return reply.info(`${accounts.length} linked account${accounts.length === 1 ? '' : 's'}.`, {
-      title: 'Linked accounts',
-      fields,
-    });
-  },
-});
-
-export const socialDisconnect = defineCommand({
-  path: ['social', 'disconnect'],
-  description: 'Unlink an account and remove its feeds (asks first)',
-  example: 'social disconnect account:@acme',
-  requires: 'admin',
-  options: [{ name: 'account', kind: 'account', description: 'The account to unlink', required: true }],
-  input: z.object({ account: z.string({ error: 'is required' }).min(1) }),
-  async run(ctx, input) {
-    const account = await resolveAccount(ctx, input.account);
-    return reply.warning(
-      `Unlink ${accountLabel(account)}? Its ${account.feeds} feed${account.feeds === 1 ? '' : 's'} and the posts Herald stored for it are removed too.`,
-      {
-        title: 'Confirm',
-        buttons: [{ actionId: `disconnect-confirm:${account.id}`, label: 'Unlink', style: 'danger' }],
-      },
-    );
-  },
-});
-
-export const disconnectConfirm: CommandAction = {
-  id: 'disconnect-confirm',
-  requires: 'admin',
-  async run(ctx, args) {
-    const account = await resolveAccount(ctx, args[0] ?? '');
-    const { removed, feeds } = await removeAccount(ctx.deps.pool, ctx.tenant.id, account.id);
-    if (!removed) throw new CommandError('not-found', 'That account was already unlinked.');
-    return reply.success(
-      `Unlinked ${accountLabel(account)} and removed ${feeds} feed${feeds === 1 ? '' : 's'}.`,
-    );
   },
 };
