@@ -23,15 +23,22 @@ export interface LinkRequest {
   /** Reconnecting this account rather than linking a new one. */
   readonly accountId?: string | undefined;
   readonly chatChannelId?: string | undefined;
+  /** The chat adapter's handle for a private answer later (opaque, secret: stored encrypted). */
+  readonly followUp?: string | undefined;
 }
 
 /** Record a linking flow; returns the one-time link secret to show the admin. */
-export async function createLink(db: Queryable, request: LinkRequest, now = new Date()): Promise<string> {
+export async function createLink(
+  db: Queryable,
+  keyring: Keyring,
+  request: LinkRequest,
+  now = new Date(),
+): Promise<string> {
   const link = newSecret();
   await db.query(
     `INSERT INTO oauth_states (state_hash, link_hash, tenant_id, user_id, platform, instance_url, account_id,
-                               chat_channel_id, created_at, expires_at)
-     VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+                               chat_channel_id, created_at, expires_at, follow_up_enc)
+     VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       hash(link),
       request.tenantId,
@@ -42,6 +49,7 @@ export async function createLink(db: Queryable, request: LinkRequest, now = new 
       request.chatChannelId ?? null,
       now,
       new Date(now.getTime() + LINK_TTL_MS),
+      request.followUp ? keyring.encrypt(request.followUp) : null,
     ],
   );
   return link;
@@ -56,6 +64,7 @@ export interface LinkFlow {
   readonly chatChannelId: string | undefined;
   /** The PKCE verifier (once the link was opened). */
   readonly verifier: string | undefined;
+  readonly followUp: string | undefined;
 }
 
 export type FlowProblem = 'unknown' | 'expired' | 'used' | 'wrong-platform';
@@ -68,13 +77,14 @@ interface FlowRow {
   account_id: string | null;
   chat_channel_id: string | null;
   pkce_verifier_enc: string | null;
+  follow_up_enc: string | null;
   expires_at: Date;
   used_at: Date | null;
   started_at: Date | null;
 }
 
 const FLOW_COLUMNS = `tenant_id, user_id, platform, instance_url, account_id, chat_channel_id, pkce_verifier_enc,
-  expires_at, used_at, started_at`;
+  follow_up_enc, expires_at, used_at, started_at`;
 
 function toFlow(row: FlowRow, keyring: Keyring): LinkFlow {
   return {
@@ -85,6 +95,7 @@ function toFlow(row: FlowRow, keyring: Keyring): LinkFlow {
     accountId: row.account_id ?? undefined,
     chatChannelId: row.chat_channel_id ?? undefined,
     verifier: row.pkce_verifier_enc ? keyring.decrypt(row.pkce_verifier_enc) : undefined,
+    followUp: row.follow_up_enc ? keyring.decrypt(row.follow_up_enc) : undefined,
   };
 }
 

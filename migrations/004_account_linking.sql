@@ -7,6 +7,8 @@ ALTER TABLE oauth_states
   -- The link's hash stays, so a second use is told "already used" rather than "unknown".
   ADD COLUMN link_hash bytea UNIQUE CHECK (octet_length(link_hash) = 32),
   ADD COLUMN chat_channel_id text,
+  -- Where the private "linked" confirmation goes (an interaction or response URL), encrypted.
+  ADD COLUMN follow_up_enc text,
   -- Set when the link was opened and the flow handed to the platform.
   ADD COLUMN started_at timestamptz;
 

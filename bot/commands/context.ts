@@ -68,4 +68,9 @@ export interface CommandContext {
   readonly channelId: string | undefined;
   readonly chat: ChatCapabilities;
   readonly deps: CommandDeps;
+  /**
+   * How the adapter can still answer this person privately after the command (an interaction
+   * token, a response URL), as an opaque handle: a secret, stored only encrypted.
+   */
+  readonly followUp?: string | undefined;
 }

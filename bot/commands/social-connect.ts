@@ -184,13 +184,14 @@ export async function oauthLink(
         'Which Mastodon server? `social connect platform:mastodon instance:mastodon.social`',
       );
   }
-  const link = await createLink(ctx.deps.pool, {
+  const link = await createLink(ctx.deps.pool, ctx.deps.keyring, {
     tenantId: ctx.tenant.id,
     userId: ctx.user.id,
     platform,
     instanceUrl,
     accountId,
     chatChannelId: ctx.channelId,
+    followUp: ctx.followUp,
   });
   const url = new URL(`/connect/${platform}/start`, linking.publicUrl);
   url.searchParams.set('link', link);

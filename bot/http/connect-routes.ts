@@ -23,6 +23,7 @@ import {
 import { PLATFORM_INFO, type SocialPlatform } from '../../core/platforms.js';
 import type { OAuthClient } from '../../social/provider.js';
 import type { ProviderRegistry } from '../../social/registry.js';
+import { sendFollowUp } from './follow-up.js';
 import { redirect, sendPage, type Page } from './pages.js';
 import type { Route } from './server.js';
 
@@ -33,7 +34,7 @@ export interface ConnectDeps {
   readonly pool: Pool;
   readonly keyring: Keyring;
   readonly registry: ProviderRegistry;
-  readonly config: Pick<Config, 'providers' | 'http'>;
+  readonly config: Pick<Config, 'providers' | 'http' | 'discord'>;
   readonly logger: Logger;
 }
 
@@ -198,6 +199,15 @@ export function connectRoutes(deps: ConnectDeps): Route[] {
       });
       const tenant = await tenantName(deps.pool, flow.tenantId);
       log.info({ platform, tenantId: flow.tenantId }, 'account linked');
+      if (flow.followUp) {
+        const told = await sendFollowUp(
+          flow.followUp,
+          `@${linked.profile.handle} on ${name} is linked. Map it to a channel with \`feed add\`.`,
+          { discordApiUrl: deps.config.discord?.apiUrl },
+        );
+        if (!told)
+          log.info({ platform, tenantId: flow.tenantId }, 'linked confirmation could not be sent in chat');
+      }
       return {
         status: 200,
         tone: 'success',

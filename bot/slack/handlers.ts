@@ -15,6 +15,7 @@ import { runAction, runCommand, type Catalogue } from '../commands/dispatch.js';
 import type { CommandContext, CommandDeps } from '../commands/context.js';
 import { reply, type CommandResult } from '../commands/reply.js';
 import { removeSlackInstall } from '../../core/slack-installations.js';
+import { slackFollowUp } from '../http/follow-up.js';
 import { slackContext, type SlackRequester } from './context.js';
 import { homeView, loadHome } from './home.js';
 import { parseCommandText } from './parse-text.js';
@@ -82,7 +83,7 @@ export function registerHandlers(app: App, handler: HandlerDeps): void {
         });
         return;
       }
-      const ctx = await contextFor(who, client);
+      const ctx = { ...(await contextFor(who, client)), followUp: slackFollowUp(command.response_url) };
       const result = await runCommand(catalogue, ctx, parsed.command.path, parsed.raw);
       const metadata = JSON.stringify({ channel: command.channel_id });
       await deliver(result, { respond, client, triggerId: command.trigger_id, metadata });

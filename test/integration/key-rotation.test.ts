@@ -17,6 +17,7 @@ const PLAINTEXTS: Record<string, string[]> = {
   'social_accounts.access_token_enc': ['access-one', 'access-two'],
   'social_accounts.refresh_token_enc': ['refresh-one'],
   'oauth_states.pkce_verifier_enc': ['pkce-verifier-ünïcode'],
+  'oauth_states.follow_up_enc': ['slack:https://hooks.slack.com/commands/T1/2/3'],
   'aggregator_credentials.api_key_enc': ['postforme-api-key'],
   'mastodon_apps.client_secret_enc': ['mastodon-client-secret'],
 };
@@ -66,9 +67,14 @@ describe('core/key-rotation rotateSecrets', () => {
       [tenantId, enc('access-one'), enc('refresh-one'), enc('access-two')],
     );
     await db.pool.query(
-      `INSERT INTO oauth_states (state_hash, tenant_id, user_id, platform, pkce_verifier_enc, expires_at)
-       VALUES ($1, $2, 'U1', 'x', $3, now() + interval '10 minutes')`,
-      [createHash('sha256').update('state-1').digest(), tenantId, enc('pkce-verifier-ünïcode')],
+      `INSERT INTO oauth_states (state_hash, tenant_id, user_id, platform, pkce_verifier_enc, follow_up_enc, expires_at)
+       VALUES ($1, $2, 'U1', 'x', $3, $4, now() + interval '10 minutes')`,
+      [
+        createHash('sha256').update('state-1').digest(),
+        tenantId,
+        enc('pkce-verifier-ünïcode'),
+        enc('slack:https://hooks.slack.com/commands/T1/2/3'),
+      ],
     );
     await db.pool.query(
       `INSERT INTO aggregator_credentials (tenant_id, aggregator, api_key_enc) VALUES ($1, 'postforme', $2)`,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRef } from '../../../bot/commands/context.js';
 import { createCatalogue, runCommand } from '../../../bot/commands/index.js';
 import { connectRoutes } from '../../../bot/http/connect-routes.js';
+import { slackFollowUp } from '../../../bot/http/follow-up.js';
 import { SECURITY_HEADERS } from '../../../bot/http/pages.js';
 import { startHttpServer, type HttpServer } from '../../../bot/http/server.js';
 import { createKeyring } from '../../../core/crypto.js';
@@ -61,7 +62,11 @@ describe('linking an X account through Herald’s web server', () => {
 
   const ctx = () => {
     const base = commandContext({ pool: db.pool, keyring, registry, config: testConfig() }, tenant);
-    return { ...base, deps: { ...base.deps, linking: { publicUrl, oauthReady: () => true } } };
+    return {
+      ...base,
+      deps: { ...base.deps, linking: { publicUrl, oauthReady: () => true } },
+      followUp: slackFollowUp(`${x.url}/confirmations`),
+    };
   };
 
   /** The link the command answers with. */
@@ -103,6 +108,13 @@ describe('linking an X account through Herald’s web server', () => {
     expect(page.status).toBe(200);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(page.headers.get(name)).toBe(value);
     expect(await page.text()).toContain('@acmehq on X is now linked to Acme&#39;s Discord');
+    // The admin is also told privately in chat, where the command ran.
+    expect(x.requestsTo('POST', '/confirmations').map((r) => r.json())).toEqual([
+      expect.objectContaining({
+        text: expect.stringContaining('@acmehq on X is linked'),
+        response_type: 'ephemeral',
+      }),
+    ]);
 
     const { rows } = await db.pool.query<{
       handle: string;
@@ -148,7 +160,12 @@ describe('linking an X account through Herald’s web server', () => {
       'an expired link',
       async () => {
         const eleven = new Date(Date.now() - 11 * 60_000);
-        const link = await createLink(db.pool, { tenantId: tenant.id, userId: 'u', platform: 'x' }, eleven);
+        const link = await createLink(
+          db.pool,
+          keyring,
+          { tenantId: tenant.id, userId: 'u', platform: 'x' },
+          eleven,
+        );
         return `${publicUrl}/connect/x/start?link=${link}`;
       },
       410,
@@ -157,7 +174,7 @@ describe('linking an X account through Herald’s web server', () => {
     [
       'a link for another platform',
       async () => {
-        const link = await createLink(db.pool, { tenantId: tenant.id, userId: 'u', platform: 'x' });
+        const link = await createLink(db.pool, keyring, { tenantId: tenant.id, userId: 'u', platform: 'x' });
         return `${publicUrl}/connect/mastodon/start?link=${link}`;
       },
       400,
