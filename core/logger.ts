@@ -74,12 +74,15 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
       },
     },
     serializers: {
+      // Callers pass Errors, but also messages and plain objects: none of them may break the log line.
       err: (err: unknown) => {
-        const serialized = pino.stdSerializers.err(err as Error);
+        if (typeof err === 'string') return { message: redactUrlCredentials(err) };
+        if (!(err instanceof Error)) return err;
+        const serialized = pino.stdSerializers.err(err);
         return {
           ...serialized,
-          message: redactUrlCredentials(serialized.message),
-          stack: redactUrlCredentials(serialized.stack),
+          message: redactUrlCredentials(serialized.message ?? ''),
+          ...(serialized.stack ? { stack: redactUrlCredentials(serialized.stack) } : {}),
         };
       },
     },

@@ -39,6 +39,17 @@ describe('logger', () => {
     expect(output).toContain('postgres://herald:[REDACTED]@10.0.0.1/herald');
   });
 
+  it('GIVEN an err that is a message or an object THEN the line is still written, with URL passwords hidden', () => {
+    const { logger, lines } = captureLogs();
+    logger.warn({ err: `token exchange at https://u:${SECRETS[5]}@x.example failed` }, 'linking failed');
+    logger.warn({ err: { code: 'E42' } }, 'odd failure');
+    logger.warn({ err: undefined }, 'no cause');
+    expect(lines).toHaveLength(3);
+    const [first, second] = lines.map((line) => JSON.parse(line) as { err?: unknown });
+    expect(first!.err).toEqual({ message: 'token exchange at https://u:[REDACTED]@x.example failed' });
+    expect(second!.err).toEqual({ code: 'E42' });
+  });
+
   it('GIVEN an event THEN writes one JSON line with level name, time and message', () => {
     const { logger, events } = captureLogs();
     logger.child({ subsystem: 'worker' }).info({ jobs: 3 }, 'worker started');

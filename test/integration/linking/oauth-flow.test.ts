@@ -153,6 +153,37 @@ describe('linking an X account through Herald’s web server', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('GIVEN another server links the same X account THEN each tenant has its own account row', async () => {
+    const other = await createTenant(db.pool, '7009', 'Other');
+    const base = commandContext({ pool: db.pool, keyring, registry, config: testConfig() }, other);
+    const answer = await runCommand(
+      catalogue,
+      { ...base, deps: { ...base.deps, linking: { publicUrl, oauthReady: () => true } } },
+      ['social', 'connect'],
+      { platform: 'x' },
+    );
+    const link = answer.kind === 'reply' ? answer.text.match(/https?:\/\/\S+/)![0] : '';
+    const authorize = (await get(link)).headers.get('location')!;
+    await get((await get(authorize)).headers.get('location')!);
+    const { rows } = await db.pool.query<{ tenant_id: string }>(
+      `SELECT tenant_id FROM social_accounts WHERE platform = 'x' ORDER BY created_at`,
+    );
+    expect(rows.map((r) => r.tenant_id)).toEqual([tenant.id, other.id]);
+  });
+
+  it('GIVEN X fails the code exchange THEN a clear error page and nothing is linked', async () => {
+    const before = (await db.pool.query('SELECT count(*)::int AS n FROM social_accounts')).rows[0];
+    const link = await commandLink();
+    const authorize = (await get(link)).headers.get('location')!;
+    const callbackUrl = (await get(authorize)).headers.get('location')!;
+    x.serverError({ status: 503, path: '/2/oauth2/token', times: 1 });
+    const callback = await get(callbackUrl);
+    const page = await get(new URL(callback.headers.get('location')!, publicUrl).href);
+    expect(page.status).toBe(502);
+    expect(await page.text()).toContain('X refused the sign-in');
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM social_accounts')).rows[0]).toEqual(before);
+  });
+
   it.each([
     ['an unknown link', async () => `${publicUrl}/connect/x/start?link=nonsense`, 400, 'not valid'],
     ['no link', async () => `${publicUrl}/connect/x/start`, 400, 'not valid'],
