@@ -56,7 +56,12 @@ describe('the Discord bot, end to end with the real process', () => {
   let otherAdminId: string;
 
   beforeAll(async () => {
-    [db, fake, rss] = await Promise.all([createTestDatabase(), startDiscordFake(), startRssFake()]);
+    [db, fake, rss] = await Promise.all([
+      createTestDatabase(),
+      // A real process on a loaded CI machine: the adapter's own 2 s defer is what is tested, not the box.
+      startDiscordFake({ responseWindowMs: 10_000 }),
+      startRssFake(),
+    ]);
     guildId = fake.addGuild({ name: 'Acme' });
     newsId = fake.addChannel({ guildId, name: 'news' });
     lockedId = fake.addChannel({ guildId, name: 'locked' });
