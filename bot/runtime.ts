@@ -9,7 +9,7 @@ import type { Pool } from '../core/db/pool.js';
 import type { Logger } from '../core/logger.js';
 import type { ProviderRegistry } from '../social/registry.js';
 import { chatPlatformStatus } from './chat-platforms.js';
-import type { LinkingSetup } from './commands/context.js';
+import type { CommandDeps } from './commands/context.js';
 import { createCatalogue, suggest } from './commands/index.js';
 import { startDiscordAdapter, type DiscordAdapter } from './discord/client.js';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.js';
@@ -32,11 +32,19 @@ export interface BotOptions {
   readonly webInProcess?: boolean;
 }
 
-/** OAuth linking finishes on the web server at HERALD_PUBLIC_URL; X needs its client configured. */
-function linkingSetup(config: Pick<Config, 'http' | 'providers'>): LinkingSetup {
+/** What every command handler gets, whichever chat platform it answers. */
+function commandDeps(config: Pick<Config, 'worker' | 'http' | 'providers'>, deps: BotDeps): CommandDeps {
   return {
-    publicUrl: config.http.publicUrl,
-    oauthReady: (platform) => platform === 'mastodon' || config.providers.x.clientId !== undefined,
+    pool: deps.pool,
+    keyring: deps.keyring,
+    registry: deps.registry,
+    logger: deps.logger,
+    settings: config.worker,
+    // OAuth linking finishes on the web server at HERALD_PUBLIC_URL; X needs its client configured.
+    linking: {
+      publicUrl: config.http.publicUrl,
+      oauthReady: (platform) => platform === 'mastodon' || config.providers.x.clientId !== undefined,
+    },
   };
 }
 
@@ -62,14 +70,7 @@ export async function startBot(
       discord: config.discord,
       catalogue,
       suggest,
-      deps: {
-        pool: deps.pool,
-        keyring: deps.keyring,
-        registry: deps.registry,
-        logger: deps.logger,
-        settings: config.worker,
-        linking: linkingSetup(config),
-      },
+      deps: commandDeps(config, deps),
       logger: deps.logger,
     });
   }
@@ -105,13 +106,6 @@ export function prepareSlack(
     config: config.slack,
     publicUrl: config.http.publicUrl,
     catalogue: createCatalogue({ heartbeatSeconds: config.worker.heartbeatSeconds }),
-    deps: {
-      pool: deps.pool,
-      keyring: deps.keyring,
-      registry: deps.registry,
-      logger: deps.logger,
-      settings: config.worker,
-      linking: linkingSetup(config),
-    },
+    deps: commandDeps(config, deps),
   });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BOT_SCOPES } from '../../../bot/slack/app.js';
 
 interface Manifest {
   features: {
@@ -30,6 +31,10 @@ describe('slack/manifest.yml', () => {
     ])
       expect(new URL(url).pathname).toBe('/slack/events');
     expect(new URL(manifest.oauth_config.redirect_urls[0]!).pathname).toBe('/slack/oauth_redirect');
+  });
+
+  it('GIVEN "Add to Slack" THEN it asks for exactly the manifest’s bot scopes', () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it('GIVEN what Herald calls THEN each method’s scope is granted', () => {
