@@ -13,6 +13,7 @@ import { cleanupTask, type CleanupPayload } from './cleanup.js';
 import { deliverFeedTask, type DeliverFeedPayload } from './deliver-feed.js';
 import { notifyChannelsTask, queueNotice, type NotifyPayload } from './notify-channels.js';
 import { pollAccountTask, type PollAccountPayload } from './poll-account.js';
+import { publishPostTask, type PublishPostPayload } from './publish-post.js';
 import { schedulePollsTask } from './schedule-polls.js';
 import { sendTestPostTask, type SendTestPostPayload } from './send-test-post.js';
 
@@ -27,6 +28,7 @@ declare global {
       deliver_feed: DeliverFeedPayload;
       notify_channels: NotifyPayload;
       send_test_post: SendTestPostPayload;
+      publish_post: PublishPostPayload;
     }
   }
 }
@@ -48,6 +50,7 @@ export function createTaskList(deps: TaskDependencies): TaskList {
     deliver_feed: deliverFeedTask(deps),
     notify_channels: notifyChannelsTask(deps),
     send_test_post: sendTestPostTask(deps),
+    publish_post: publishPostTask(deps),
   };
   return tasks as unknown as TaskList;
 }

@@ -1,0 +1,192 @@
+/**
+ * The publishing engine against the X, Bluesky and Mastodon fakes: one post to three accounts, a
+ * platform refusing while the others succeed, and an interrupted or unknown attempt reconciled by
+ * finding the post at the platform instead of publishing it twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkAccount } from '../../../core/account-store.js';
+import { createKeyring } from '../../../core/crypto.js';
+import { createOutboundPost } from '../../../core/outbound-store.js';
+import type { SocialPlatform } from '../../../core/platforms.js';
+import type { AccountRef } from '../../../social/provider.js';
+import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
+import { publishPost } from '../../../worker/publish/publish-post.js';
+import { startBlueskyFake, type BlueskyFake } from '../../fakes/bluesky.js';
+import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
+import { startXFake, X_FAKE_CLIENT, type XFake } from '../../fakes/x.js';
+import { createTenant } from '../../support/commands.js';
+import { TEST_KEY, testConfig } from '../../support/config.js';
+import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
+
+const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
+
+describe('publishing a post to several accounts', () => {
+  let db: TestDatabase;
+  let x: XFake;
+  let bluesky: BlueskyFake;
+  let mastodon: MastodonFake;
+  let registry: ProviderRegistry;
+  let tenantId: string;
+  const accounts: Partial<Record<SocialPlatform, string>> = {};
+
+  const link = async (ref: AccountRef) => {
+    const { id } = await linkAccount(db.pool, keyring, {
+      tenantId,
+      platform: ref.platform,
+      platformAccountId: ref.accountId,
+      handle: ref.handle,
+      displayName: ref.handle,
+      instanceUrl: ref.instanceUrl,
+      profileUrl: undefined,
+      avatarUrl: undefined,
+      accessToken: ref.credentials?.accessToken,
+      refreshToken: ref.credentials?.refreshToken,
+      linkedBy: 'U1',
+    });
+    accounts[ref.platform] = id;
+  };
+
+  beforeAll(async () => {
+    [db, x, bluesky, mastodon] = await Promise.all([
+      createTestDatabase(),
+      startXFake(),
+      startBlueskyFake(),
+      startMastodonFake(),
+    ]);
+    const config = testConfig({
+      HERALD_ALLOW_LOOPBACK_URLS: 'true',
+      HERALD_X_CLIENT_ID: X_FAKE_CLIENT.clientId,
+      HERALD_X_CLIENT_SECRET: X_FAKE_CLIENT.clientSecret,
+      HERALD_X_API_URL: x.url,
+      HERALD_BLUESKY_API_URL: bluesky.url,
+    });
+    registry = createProviderRegistry(config, {
+      x: { authUrl: x.url },
+      bluesky: { plcDirectoryUrl: bluesky.plcDirectoryUrl, linkPreviews: false },
+    });
+    tenantId = (await createTenant(db.pool, '8001', 'Acme')).id;
+    const user = x.addUser({ username: 'acmehq', name: 'Acme HQ' });
+    const tokens = x.issueTokens(user.id, ['tweet.read', 'tweet.write', 'users.read', 'offline.access']);
+    await link({
+      platform: 'x',
+      accountId: user.id,
+      handle: user.username,
+      credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+    });
+    await link(bluesky.signedIn({ handle: 'acme.test' }));
+    const alice = mastodon.addAccount({ username: 'acme' });
+    await link({
+      platform: 'mastodon',
+      accountId: String(alice.id),
+      handle: 'acme@mastodon.example',
+      instanceUrl: mastodon.url,
+      credentials: { accessToken: mastodon.issueToken(alice, ['read', 'write']) },
+    });
+  });
+  afterAll(async () => {
+    await registry?.close();
+    await Promise.all([x?.close(), bluesky?.close(), mastodon?.close()]);
+    await db?.drop();
+  });
+
+  const deps = () => ({ pool: db.pool, keyring, providers: registry, logger: testLogger });
+  const targets = async (postId: string) =>
+    (
+      await db.pool.query<{ platform: string; status: string; url: string | null; error: string | null }>(
+        'SELECT platform, status, url, error FROM outbound_targets WHERE outbound_post_id = $1 ORDER BY platform',
+        [postId],
+      )
+    ).rows;
+  const post = (text: string, platforms: SocialPlatform[]) =>
+    createOutboundPost(db.pool, {
+      tenantId,
+      createdBy: 'U1',
+      source: 'chat',
+      items: [{ text }],
+      accountIds: platforms.map((p) => accounts[p]!),
+    });
+  const tweets = () => x.requestsTo('POST', '/2/tweets').length;
+
+  it('GIVEN one post to X, Bluesky and Mastodon THEN each has it once, with its link recorded', async () => {
+    const { id } = await post('Launch day: Herald 1.0 is out', ['x', 'bluesky', 'mastodon']);
+    expect(await publishPost(deps(), id)).toEqual({ status: 'published', retry: 0 });
+    const rows = await targets(id);
+    expect(rows.map((r) => [r.platform, r.status])).toEqual([
+      ['bluesky', 'published'],
+      ['mastodon', 'published'],
+      ['x', 'published'],
+    ]);
+    for (const row of rows) expect(row.url).toMatch(/^https?:\/\//);
+    // Running the job again publishes nothing more.
+    const before = tweets();
+    expect(await publishPost(deps(), id)).toEqual({ status: 'published', retry: 0 });
+    expect(tweets()).toBe(before);
+  });
+
+  it('GIVEN Mastodon refusing the post THEN the others publish and the post is partial, with the reason', async () => {
+    mastodon.injectFault(
+      {
+        kind: 'reply',
+        reply: { status: 422, json: { error: 'Validation failed: Text character limit of 500 exceeded' } },
+      },
+      { path: '/api/v1/statuses', times: 1 },
+    );
+    const { id } = await post('A post Mastodon will refuse', ['x', 'mastodon']);
+    expect(await publishPost(deps(), id)).toEqual({ status: 'partial', retry: 0 });
+    const rows = await targets(id);
+    expect(rows.map((r) => [r.platform, r.status])).toEqual([
+      ['mastodon', 'failed'],
+      ['x', 'published'],
+    ]);
+    expect(rows[0]!.error).toContain('character limit');
+  });
+
+  it('GIVEN X timing out after it stored the tweet THEN the retry finds it and does not post again', async () => {
+    const { id } = await post('Posted once, whatever happens', ['x']);
+    // X stores the tweet but the answer never arrives in time: the outcome is unknown.
+    x.serverError({ status: 503, path: '/2/tweets', times: 1 });
+    const first = await publishPost(deps(), id);
+    expect(first.retry).toBe(1);
+    expect((await targets(id))[0]!.status).toBe('unknown');
+    // As if the 503 had come after X saved it: the tweet is on the account.
+    const user = [...x.state.users.values()].find((u) => u.username === 'acmehq')!;
+    x.addTweet({ authorId: user.id, text: 'Posted once, whatever happens' });
+    const before = tweets();
+    expect(await publishPost(deps(), id)).toEqual({ status: 'published', retry: 0 });
+    expect(tweets()).toBe(before);
+    expect((await targets(id))[0]).toMatchObject({
+      status: 'published',
+      url: expect.stringContaining('/status/'),
+    });
+  });
+
+  it('GIVEN a worker killed after recording the intent and before the answer THEN the next run checks first', async () => {
+    const { id } = await post('Interrupted but not doubled', ['mastodon']);
+    await db.pool.query(
+      `UPDATE outbound_targets SET status = 'publishing', attempts = 1 WHERE outbound_post_id = $1`,
+      [id],
+    );
+    await db.pool.query(`UPDATE outbound_posts SET status = 'publishing' WHERE id = $1`, [id]);
+    // Nothing reached Mastodon before the crash: the run finds nothing and publishes it, once.
+    expect(await publishPost(deps(), id)).toEqual({ status: 'published', retry: 0 });
+    const matching = mastodon.statuses.filter((s) =>
+      String(s.content).includes('Interrupted but not doubled'),
+    );
+    expect(matching).toHaveLength(1);
+  });
+
+  it('GIVEN the same idempotency key twice THEN one post', async () => {
+    const make = () =>
+      createOutboundPost(db.pool, {
+        tenantId,
+        createdBy: 'U1',
+        source: 'api',
+        items: [{ text: 'Once only' }],
+        accountIds: [accounts.x!],
+        idempotencyKey: 'req-42',
+      });
+    const first = await make();
+    const second = await make();
+    expect(second).toEqual({ id: first.id, created: false, targets: 1 });
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Publishing one outbound post: each target account in turn, its intent recorded before the call
+ * and its result as soon as it is known. A target found `publishing` or `unknown` (a crash, a
+ * timeout, a 5xx: the platform may have the post) is looked for among the account's latest posts
+ * first, and published only when it is not there. Refused targets fail with the platform's reason;
+ * others stay for the job's retry, which never touches a target that is done.
+ */
+import type { Keyring } from '../../core/crypto.js';
+import type { Pool } from '../../core/db/pool.js';
+import type { ProviderError } from '../../core/errors.js';
+import { findLinkedAccountById } from '../../core/linked-accounts.js';
+import type { Logger } from '../../core/logger.js';
+import {
+  finishOutboundPost,
+  recordPublished,
+  recordPublishIntent,
+  recordPublishOutcome,
+  startPublishing,
+  type OutboundItem,
+  type OutboundStatus,
+  type PostToPublish,
+  type PublishTarget,
+} from '../../core/outbound-store.js';
+import type { SocialPlatform } from '../../core/platforms.js';
+import { accountRefOf } from '../../social/account-ref.js';
+import type { AccountRef, Draft, SocialProvider } from '../../social/provider.js';
+import { refreshAccount } from '../poll/refresh.js';
+
+export interface PublishDeps {
+  readonly pool: Pool;
+  readonly keyring: Keyring;
+  readonly providers: { get(platform: SocialPlatform): SocialProvider };
+  readonly logger: Logger;
+}
+
+export interface PublishOutcome {
+  /** Set once no target is left to try. */
+  readonly status: OutboundStatus | undefined;
+  /** Targets to try again (the job retries with backoff). */
+  readonly retry: number;
+}
+
+/** Two texts are the same post when they match once whitespace is folded (platforms reflow it). */
+const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The post among the account's latest, if a previous attempt published it after all. */
+async function alreadyPublished(
+  provider: SocialProvider,
+  ref: AccountRef,
+  post: PostToPublish,
+): Promise<{ platformPostId: string; url: string } | undefined> {
+  const wanted = fold(post.items[0].text);
+  // A minute of slack for clocks: the platform's timestamp against the post's creation in our database.
+  const since = post.createdAt.getTime() - 60_000;
+  const { posts } = await provider.fetchPosts(ref, null);
+  const found = posts.find((p) => fold(p.text) === wanted && Date.parse(p.createdAt) >= since);
+  return found ? { platformPostId: found.platformId, url: found.permalink } : undefined;
+}
+
+function draftOf(post: PostToPublish, target: PublishTarget): Draft {
+  const [first, ...rest] = post.items;
+  const item = (entry: OutboundItem) => ({ text: entry.text, media: [] });
+  return { items: [item(first), ...rest.map(item)], idempotencyKey: `${post.id}:${target.id}` };
+}
+
+async function publishTarget(
+  deps: PublishDeps,
+  post: PostToPublish,
+  target: PublishTarget,
+): Promise<'done' | 'retry'> {
+  const log = deps.logger.child({ postId: post.id, targetId: target.id, platform: target.platform });
+  const account = target.accountId
+    ? await findLinkedAccountById(deps.pool, deps.keyring, target.accountId)
+    : undefined;
+  if (!account) {
+    await recordPublishOutcome(
+      deps.pool,
+      target.id,
+      'failed',
+      'the account was unlinked before the post went out',
+    );
+    return 'done';
+  }
+  const provider = deps.providers.get(target.platform);
+  const publish = provider.publish?.bind(provider);
+  if (!publish) {
+    await recordPublishOutcome(
+      deps.pool,
+      target.id,
+      'failed',
+      `${provider.displayName} accounts cannot be published to`,
+    );
+    return 'done';
+  }
+  let ref = accountRefOf(account);
+  try {
+    if (target.status === 'publishing' || target.status === 'unknown') {
+      const found = await alreadyPublished(provider, ref, post);
+      if (found) {
+        await recordPublished(deps.pool, target.id, found);
+        log.info({ url: found.url }, 'an earlier attempt had published it: recorded, not sent again');
+        return 'done';
+      }
+    }
+    await recordPublishIntent(deps.pool, target.id);
+    let published;
+    try {
+      published = await publish(ref, draftOf(post, target));
+    } catch (err) {
+      if (provider.classifyError(err).kind !== 'refresh-token' || !provider.refresh) throw err;
+      // A token that expired early: refresh once; the call was refused, so nothing was published.
+      ref = await refreshAccount(deps, provider, account.id, ref.credentials?.accessToken);
+      published = await publish(ref, draftOf(post, target));
+    }
+    const first = published[0];
+    if (!first) throw new Error('the platform answered without the published post');
+    await recordPublished(deps.pool, target.id, { platformPostId: first.platformId, url: first.url });
+    log.info({ url: first.url }, 'published');
+    return 'done';
+  } catch (err) {
+    const failure: ProviderError = provider.classifyError(err);
+    if (failure.kind === 'retry-later') {
+      // A timeout or a platform error: the post may exist. The retry looks for it first.
+      await recordPublishOutcome(deps.pool, target.id, 'unknown', failure.message);
+      log.warn(
+        { kind: failure.kind, err: failure.message },
+        'publish outcome unknown: will look, then retry',
+      );
+      return 'retry';
+    }
+    await recordPublishOutcome(deps.pool, target.id, 'failed', failure.message);
+    log.warn({ kind: failure.kind, err: failure.message }, 'publish refused');
+    return 'done';
+  }
+}
+
+export async function publishPost(deps: PublishDeps, postId: string): Promise<PublishOutcome> {
+  const post = await startPublishing(deps.pool, postId);
+  if (!post || post.status !== 'publishing') return { status: post?.status, retry: 0 };
+  let retry = 0;
+  for (const target of post.targets) {
+    if (target.status === 'published' || target.status === 'failed' || target.status === 'cancelled')
+      continue;
+    if ((await publishTarget(deps, post, target)) === 'retry') retry++;
+  }
+  if (retry > 0) return { status: undefined, retry };
+  return { status: await finishOutboundPost(deps.pool, postId), retry: 0 };
+}
