@@ -20,7 +20,12 @@ import { createProviderRegistry } from '../social/registry.js';
 import { writeOut } from './output.js';
 
 /** Catalogue groups as CLI words (the issue's `herald feeds …`, `herald accounts …`). */
-const GROUP_WORDS: Record<string, string> = { feed: 'feeds', social: 'accounts', herald: 'herald' };
+const GROUP_WORDS: Record<string, string> = {
+  feed: 'feeds',
+  social: 'accounts',
+  post: 'posts',
+  herald: 'herald',
+};
 /** `accounts accounts` reads badly: the listing is `accounts list`. */
 const NAME_WORDS: Record<string, string> = { 'social accounts': 'list' };
 

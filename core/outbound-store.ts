@@ -26,6 +26,8 @@ export interface NewOutboundPost {
   readonly scheduledFor?: Date | undefined;
   /** A retried request with the same key returns the first post instead of making another. */
   readonly idempotencyKey?: string | undefined;
+  /** Kept as a draft (a preview waiting for Publish): nothing is queued. */
+  readonly draft?: boolean;
 }
 
 /** Store the post with one target per account of the tenant, and queue its publishing. */
@@ -36,7 +38,7 @@ export async function createOutboundPost(
   return withTransaction(pool, async (db) => {
     const inserted = await db.query<{ id: string }>(
       `INSERT INTO outbound_posts (tenant_id, created_by, source, content, status, scheduled_for, idempotency_key)
-       VALUES ($1, $2, $3, $4, 'scheduled', $5, $6)
+       VALUES ($1, $2, $3, $4, CASE WHEN $7 THEN 'draft' ELSE 'scheduled' END, $5, $6)
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -46,6 +48,7 @@ export async function createOutboundPost(
         JSON.stringify(post.items),
         post.scheduledFor ?? null,
         post.idempotencyKey ?? null,
+        post.draft === true,
       ],
     );
     const id = inserted.rows[0]?.id;
@@ -62,11 +65,13 @@ export async function createOutboundPost(
        SELECT $1, a.id, a.platform FROM social_accounts a WHERE a.tenant_id = $2 AND a.id = ANY($3::uuid[])`,
       [id, post.tenantId, post.accountIds],
     );
-    await db.query(
-      `SELECT graphile_worker.add_job('publish_post', json_build_object('postId', $1::text),
-              run_at => coalesce($2::timestamptz, now()), job_key => 'publish:' || $1, max_attempts => 10)`,
-      [id, post.scheduledFor ?? null],
-    );
+    if (!post.draft) {
+      await db.query(
+        `SELECT graphile_worker.add_job('publish_post', json_build_object('postId', $1::text),
+                run_at => coalesce($2::timestamptz, now()), job_key => 'publish:' || $1, max_attempts => 10)`,
+        [id, post.scheduledFor ?? null],
+      );
+    }
     return { id, created: true, targets: targets.rowCount ?? 0 };
   });
 }
@@ -181,4 +186,96 @@ export async function finishOutboundPost(db: Queryable, postId: string): Promise
     [postId],
   );
   return rows[0]?.status ?? 'failed';
+}
+
+/** A draft becomes a post to publish (queued at its time); false when it is no longer a draft. */
+export async function confirmDraft(db: Queryable, tenantId: string, postId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH confirmed AS (
+       UPDATE outbound_posts SET status = 'scheduled', updated_at = now()
+        WHERE id = $1 AND tenant_id = $2 AND status = 'draft'
+        RETURNING id, scheduled_for)
+     SELECT graphile_worker.add_job('publish_post', json_build_object('postId', id::text),
+            run_at => coalesce(scheduled_for, now()), job_key => 'publish:' || id::text, max_attempts => 10)
+       FROM confirmed`,
+    [postId, tenantId],
+  );
+  return rows.length > 0;
+}
+
+/** Cancel a draft or a post not yet started; false when it is running or done. */
+export async function cancelOutboundPost(db: Queryable, tenantId: string, postId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH cancelled AS (
+       UPDATE outbound_posts SET status = 'cancelled', completed_at = now(), updated_at = now()
+        WHERE id = $1 AND tenant_id = $2 AND status IN ('draft', 'scheduled')
+        RETURNING id),
+     targets AS (
+       UPDATE outbound_targets SET status = 'cancelled', updated_at = now()
+        WHERE outbound_post_id IN (SELECT id FROM cancelled) AND status = 'pending')
+     SELECT graphile_worker.remove_job('publish:' || id::text) FROM cancelled`,
+    [postId, tenantId],
+  );
+  return rows.length > 0;
+}
+
+export interface OutboundSummary {
+  readonly id: string;
+  readonly status: OutboundStatus;
+  readonly text: string;
+  readonly scheduledFor: Date | undefined;
+  readonly createdAt: Date;
+  readonly targets: ReadonlyArray<{
+    platform: string;
+    handle: string;
+    status: TargetStatus;
+    url?: string;
+    error?: string;
+  }>;
+}
+
+/** The tenant's posts, newest first (drafts left out). */
+export async function listOutboundPosts(
+  db: Queryable,
+  tenantId: string,
+  limit: number,
+): Promise<OutboundSummary[]> {
+  const { rows } = await db.query<{
+    id: string;
+    status: OutboundStatus;
+    content: OutboundItem[];
+    scheduled_for: Date | null;
+    created_at: Date;
+    targets: Array<{
+      platform: string;
+      handle: string | null;
+      status: TargetStatus;
+      url: string | null;
+      error: string | null;
+    }>;
+  }>(
+    `SELECT p.id, p.status, p.content, p.scheduled_for, p.created_at,
+            coalesce((SELECT json_agg(json_build_object('platform', t.platform, 'handle', a.handle, 'status', t.status,
+                                                        'url', t.url, 'error', t.error) ORDER BY t.id)
+                        FROM outbound_targets t LEFT JOIN social_accounts a ON a.id = t.account_id
+                       WHERE t.outbound_post_id = p.id), '[]') AS targets
+       FROM outbound_posts p
+      WHERE p.tenant_id = $1 AND p.status <> 'draft'
+      ORDER BY p.created_at DESC LIMIT $2`,
+    [tenantId, limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    text: row.content[0]?.text ?? '',
+    scheduledFor: row.scheduled_for ?? undefined,
+    createdAt: row.created_at,
+    targets: row.targets.map((t) => ({
+      platform: t.platform,
+      handle: t.handle ?? '(unlinked)',
+      status: t.status,
+      ...(t.url ? { url: t.url } : {}),
+      ...(t.error ? { error: t.error } : {}),
+    })),
+  }));
 }

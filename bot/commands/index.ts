@@ -3,6 +3,7 @@ import { feedAdd } from './feed-add.js';
 import { feedEdit, feedList, feedPause, feedRemove, feedResume } from './feed-manage.js';
 import { feedImportNow, feedTest, feedTestSend } from './feed-test.js';
 import { heraldHelp, heraldStatus } from './herald.js';
+import { postCancel, postCancelAction, postList, postNew, postPublish } from './post.js';
 import { disconnectConfirm, socialAccounts, socialDisconnect, socialReconnect } from './social-accounts.js';
 import { connectBluesky, socialConnect } from './social-connect.js';
 import type { Command } from './command.js';
@@ -27,10 +28,16 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
     feedResume,
     feedTest,
     feedImportNow,
+    postNew,
+    postList,
+    postCancel,
     heraldStatus(options.heartbeatSeconds),
   ];
   commands.push(heraldHelp(() => commands));
-  return { commands, actions: [feedTestSend, connectBluesky, disconnectConfirm] };
+  return {
+    commands,
+    actions: [feedTestSend, connectBluesky, disconnectConfirm, postPublish, postCancelAction],
+  };
 }
 
 export { suggest, type Suggestion } from './suggest.js';

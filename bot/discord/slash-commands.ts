@@ -28,6 +28,7 @@ const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
   social: 'Connect and manage the social accounts of this server',
   feed: 'Bring posts from social accounts into channels',
   herald: 'About Herald: status and help',
+  post: 'Publish from this server to your social accounts',
 };
 
 /** Cut to Discord's 100 characters, with an ellipsis when something was cut. */

@@ -40,7 +40,7 @@ describe('GIVEN Discord configured WHEN the bot role starts', () => {
     const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
     bot = await startBot(config, { pool: db.pool, keyring, registry, logger: testLogger });
     const commands = fake.commands();
-    expect(commands.map((c) => c.name).sort()).toEqual(['feed', 'herald', 'social']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['feed', 'herald', 'post', 'social']);
     expect(commands.find((c) => c.name === 'herald')?.default_member_permissions).toBeNull();
   });
 });

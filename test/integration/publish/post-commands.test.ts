@@ -1,0 +1,134 @@
+/**
+ * `post new` / `post list` / `post cancel` through the catalogue, with the real worker publishing to
+ * the Mastodon fake: preview first (counted the platform's way), nothing sent until Publish, a
+ * schedule in the tenant's time zone, cancel before it runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TenantRef } from '../../../bot/commands/context.js';
+import { createCatalogue, runAction, runCommand } from '../../../bot/commands/index.js';
+import { parseWhen } from '../../../bot/commands/post.js';
+import type { CommandResult, Reply } from '../../../bot/commands/reply.js';
+import { linkAccount } from '../../../core/account-store.js';
+import { createKeyring } from '../../../core/crypto.js';
+import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
+import { startWorker, type WorkerRuntime } from '../../../worker/runtime.js';
+import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
+import { commandContext, createTenant } from '../../support/commands.js';
+import { TEST_KEY, testConfig } from '../../support/config.js';
+import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
+
+const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
+const catalogue = createCatalogue({ heartbeatSeconds: 15 });
+const asReply = (result: CommandResult): Reply => {
+  if (result.kind !== 'reply') throw new Error(`expected a reply, got a ${result.kind}`);
+  return result;
+};
+const allText = (r: Reply) =>
+  [r.title, r.text, ...(r.fields ?? []).flatMap((f) => [f.name, f.value])].join('\n');
+
+describe('posting from chat', () => {
+  let db: TestDatabase;
+  let mastodon: MastodonFake;
+  let registry: ProviderRegistry;
+  let worker: WorkerRuntime;
+  let tenant: TenantRef;
+
+  beforeAll(async () => {
+    [db, mastodon] = await Promise.all([createTestDatabase(), startMastodonFake()]);
+    const config = testConfig({ HERALD_ALLOW_LOOPBACK_URLS: 'true' });
+    registry = createProviderRegistry(config);
+    tenant = await createTenant(db.pool, '9001', 'Acme');
+    await db.pool.query(`UPDATE tenants SET time_zone = 'Europe/Paris' WHERE id = $1`, [tenant.id]);
+    const acme = mastodon.addAccount({ username: 'acme' });
+    await linkAccount(db.pool, keyring, {
+      tenantId: tenant.id,
+      platform: 'mastodon',
+      platformAccountId: String(acme.id),
+      handle: 'acme',
+      displayName: 'Acme',
+      instanceUrl: mastodon.url,
+      profileUrl: undefined,
+      avatarUrl: undefined,
+      accessToken: mastodon.issueToken(acme, ['read', 'write']),
+      linkedBy: 'U1',
+    });
+    worker = await startWorker({
+      pool: db.pool,
+      logger: testLogger,
+      settings: config.worker,
+      crontab: '',
+      pollIntervalMs: 100,
+      tasks: {
+        pool: db.pool,
+        keyring,
+        providers: registry,
+        senders: async () => {
+          throw new Error('no chat in this test');
+        },
+        settings: config.worker,
+        logger: testLogger,
+      },
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await registry?.close();
+    await mastodon?.close();
+    await db?.drop();
+  });
+
+  const ctx = (isAdmin = true) =>
+    commandContext({ pool: db.pool, keyring, registry, config: testConfig() }, tenant, { isAdmin });
+  const run = async (path: string, raw: Record<string, string>, admin = true) =>
+    asReply(await runCommand(catalogue, ctx(admin), path.split(' '), raw));
+  const statuses = () => mastodon.statuses.map((s) => String(s.content));
+
+  it('GIVEN a post THEN a private preview first, nothing sent until Publish, then it is out and listed', async () => {
+    const preview = await run('post new', { text: 'Hello from Herald' });
+    expect(preview.private).toBe(true);
+    expect(allText(preview)).toContain('17/500');
+    expect(statuses()).toEqual([]);
+    const publish = preview.buttons!.find((b) => b.label === 'Publish')!;
+    expect(asReply(await runAction(catalogue, ctx(), publish.actionId)).tone).toBe('success');
+    await expect.poll(() => statuses().some((s) => s.includes('Hello from Herald'))).toBe(true);
+    await expect.poll(async () => allText(await run('post list', {}))).toContain('published');
+    // The preview's button works once.
+    expect(asReply(await runAction(catalogue, ctx(), publish.actionId)).tone).toBe('error');
+  });
+
+  it('GIVEN text over the platform’s limit THEN the preview says so and offers no Publish', async () => {
+    const preview = await run('post new', { text: 'x'.repeat(501) });
+    expect(preview.tone).toBe('error');
+    expect(allText(preview)).toContain('501/500');
+    expect(preview.buttons ?? []).toEqual([]);
+  });
+
+  it('GIVEN a schedule THEN it is read in the server’s time zone and can be cancelled before it runs', async () => {
+    const preview = await run('post new', { text: 'Later, in Paris', schedule: '2099-06-01 09:00' });
+    expect(preview.title).toContain('2099-06-01 07:00 UTC');
+    await runAction(catalogue, ctx(), preview.buttons![0]!.actionId);
+    const id = /id `([0-9a-f-]{36})`/.exec(allText(await run('post list', {})))![1]!;
+    expect(allText(await run('post cancel', { post: id }))).toContain('Cancelled');
+    const { rows } = await db.pool.query(`SELECT 1 FROM graphile_worker.jobs WHERE key = 'publish:' || $1`, [
+      id,
+    ]);
+    expect(rows).toHaveLength(0);
+    expect(statuses().some((s) => s.includes('Later, in Paris'))).toBe(false);
+  });
+
+  it('GIVEN a member without admin rights THEN post new is refused', async () => {
+    expect((await run('post new', { text: 'nope' }, false)).tone).toBe('error');
+  });
+
+  it.each([
+    ['2026-03-29 03:30', 'Europe/Paris', '2026-03-29T01:30:00.000Z'],
+    ['2026-07-01 12:00', 'America/New_York', '2026-07-01T16:00:00.000Z'],
+    ['2026-07-01T12:00:00Z', 'Europe/Paris', '2026-07-01T12:00:00.000Z'],
+  ])('GIVEN %s in %s THEN %s', (typed, zone, iso) => {
+    expect(parseWhen(typed, zone)?.toISOString()).toBe(iso);
+  });
+
+  it('GIVEN nonsense for a time THEN no time', () => {
+    expect(parseWhen('next tuesday-ish', 'UTC')).toBeUndefined();
+  });
+});
