@@ -82,6 +82,7 @@ export async function startHerald(
           senders: senders.senderFor,
           settings: config.worker,
           logger,
+          followUps: { discordApiUrl: config.discord?.apiUrl },
         },
         ...(options.crontab !== undefined ? { crontab: options.crontab } : {}),
       });

@@ -3,6 +3,7 @@
  * its own step: its intent is recorded before the platform is called, and its result as soon as it
  * is known, so a retry never publishes again on a platform that already has the post.
  */
+import type { Keyring } from './crypto.js';
 import type { Pool } from './db/pool.js';
 import { withTransaction } from './db/pool.js';
 import type { Queryable } from './db/pool.js';
@@ -28,17 +29,21 @@ export interface NewOutboundPost {
   readonly idempotencyKey?: string | undefined;
   /** Kept as a draft (a preview waiting for Publish): nothing is queued. */
   readonly draft?: boolean;
+  /** Where to report the result privately (the chat adapter's handle; stored encrypted). */
+  readonly followUp?: string | undefined;
 }
 
 /** Store the post with one target per account of the tenant, and queue its publishing. */
 export async function createOutboundPost(
   pool: Pool,
+  keyring: Keyring,
   post: NewOutboundPost,
 ): Promise<{ readonly id: string; readonly created: boolean; readonly targets: number }> {
   return withTransaction(pool, async (db) => {
     const inserted = await db.query<{ id: string }>(
-      `INSERT INTO outbound_posts (tenant_id, created_by, source, content, status, scheduled_for, idempotency_key)
-       VALUES ($1, $2, $3, $4, CASE WHEN $7 THEN 'draft' ELSE 'scheduled' END, $5, $6)
+      `INSERT INTO outbound_posts (tenant_id, created_by, source, content, status, scheduled_for, idempotency_key,
+                                  follow_up_enc)
+       VALUES ($1, $2, $3, $4, CASE WHEN $7 THEN 'draft' ELSE 'scheduled' END, $5, $6, $8)
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -49,6 +54,7 @@ export async function createOutboundPost(
         post.scheduledFor ?? null,
         post.idempotencyKey ?? null,
         post.draft === true,
+        post.followUp ? keyring.encrypt(post.followUp) : null,
       ],
     );
     const id = inserted.rows[0]?.id;
@@ -91,21 +97,27 @@ export interface PostToPublish {
   readonly items: readonly [OutboundItem, ...OutboundItem[]];
   readonly createdAt: Date;
   readonly targets: readonly PublishTarget[];
+  readonly followUp: string | undefined;
 }
 
 /** The post with its targets, and moves it to `publishing` unless it was cancelled or is done. */
-export async function startPublishing(db: Queryable, postId: string): Promise<PostToPublish | undefined> {
+export async function startPublishing(
+  db: Queryable,
+  keyring: Keyring,
+  postId: string,
+): Promise<PostToPublish | undefined> {
   const { rows } = await db.query<{
     id: string;
     tenant_id: string;
     status: OutboundStatus;
     content: [OutboundItem, ...OutboundItem[]];
     created_at: Date;
+    follow_up_enc: string | null;
   }>(
     `UPDATE outbound_posts SET status = CASE WHEN status IN ('scheduled', 'publishing') THEN 'publishing' ELSE status END,
             updated_at = now()
       WHERE id = $1
-      RETURNING id, tenant_id, status, content, created_at`,
+      RETURNING id, tenant_id, status, content, created_at, follow_up_enc`,
     [postId],
   );
   const row = rows[0];
@@ -126,6 +138,7 @@ export async function startPublishing(db: Queryable, postId: string): Promise<Po
     status: row.status,
     items: row.content,
     createdAt: row.created_at,
+    followUp: row.follow_up_enc ? keyring.decrypt(row.follow_up_enc) : undefined,
     targets: targets.rows.map((t) => ({
       id: t.id,
       accountId: t.account_id ?? undefined,
@@ -239,6 +252,7 @@ export async function listOutboundPosts(
   db: Queryable,
   tenantId: string,
   limit: number,
+  postId?: string,
 ): Promise<OutboundSummary[]> {
   const { rows } = await db.query<{
     id: string;
@@ -260,9 +274,9 @@ export async function listOutboundPosts(
                         FROM outbound_targets t LEFT JOIN social_accounts a ON a.id = t.account_id
                        WHERE t.outbound_post_id = p.id), '[]') AS targets
        FROM outbound_posts p
-      WHERE p.tenant_id = $1 AND p.status <> 'draft'
+      WHERE p.tenant_id = $1 AND p.status <> 'draft' AND ($3::uuid IS NULL OR p.id = $3)
       ORDER BY p.created_at DESC LIMIT $2`,
-    [tenantId, limit],
+    [tenantId, limit, postId ?? null],
   );
   return rows.map((row) => ({
     id: row.id,

@@ -15,6 +15,7 @@ export const SECRET_COLUMNS: readonly SecretColumn[] = [
   { table: 'social_accounts', key: ['id'], column: 'refresh_token_enc' },
   { table: 'oauth_states', key: ['state_hash'], column: 'pkce_verifier_enc' },
   { table: 'oauth_states', key: ['state_hash'], column: 'follow_up_enc' },
+  { table: 'outbound_posts', key: ['id'], column: 'follow_up_enc' },
   { table: 'aggregator_credentials', key: ['id'], column: 'api_key_enc' },
   { table: 'mastodon_apps', key: ['instance_url'], column: 'client_secret_enc' },
 ];

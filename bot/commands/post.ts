@@ -140,7 +140,7 @@ export const postNew = defineCommand({
       });
     }
     if (!fits) return reply.error(input.text, { title: 'Preview: too long for some accounts', fields });
-    const draft = await createOutboundPost(ctx.deps.pool, {
+    const draft = await createOutboundPost(ctx.deps.pool, ctx.deps.keyring, {
       tenantId: ctx.tenant.id,
       createdBy: ctx.user.id,
       source: 'chat',
@@ -148,6 +148,7 @@ export const postNew = defineCommand({
       accountIds: targets.map((t) => t.id),
       scheduledFor,
       draft: true,
+      followUp: ctx.followUp,
     });
     const when = scheduledFor ? `at ${scheduledFor.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'now';
     return reply.info(input.text, {

@@ -5,7 +5,7 @@
  */
 import { PermissionFlagsBits, type Guild, type Interaction } from 'discord.js';
 import { upsertTenant } from '../../core/tenant-store.js';
-import { discordFollowUp } from '../http/follow-up.js';
+import { discordFollowUp } from '../../core/chat-follow-up.js';
 import type { ChannelCheck, ChatCapabilities, CommandContext, CommandDeps } from '../commands/context.js';
 import { POSTABLE_CHANNEL_TYPES } from './slash-commands.js';
 

@@ -23,7 +23,7 @@ import {
 import { PLATFORM_INFO, type SocialPlatform } from '../../core/platforms.js';
 import type { OAuthClient } from '../../social/provider.js';
 import type { ProviderRegistry } from '../../social/registry.js';
-import { sendFollowUp } from './follow-up.js';
+import { sendFollowUp } from '../../core/chat-follow-up.js';
 import { redirect, sendPage, type Page } from './pages.js';
 import type { Route } from './server.js';
 

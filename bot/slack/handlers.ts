@@ -15,7 +15,7 @@ import { runAction, runCommand, type Catalogue } from '../commands/dispatch.js';
 import type { CommandContext, CommandDeps } from '../commands/context.js';
 import { reply, type CommandResult } from '../commands/reply.js';
 import { removeSlackInstall } from '../../core/slack-installations.js';
-import { slackFollowUp } from '../http/follow-up.js';
+import { slackFollowUp } from '../../core/chat-follow-up.js';
 import { slackContext, type SlackRequester } from './context.js';
 import { homeView, loadHome } from './home.js';
 import { parseCommandText } from './parse-text.js';

@@ -18,6 +18,7 @@ const PLAINTEXTS: Record<string, string[]> = {
   'social_accounts.refresh_token_enc': ['refresh-one'],
   'oauth_states.pkce_verifier_enc': ['pkce-verifier-ünïcode'],
   'oauth_states.follow_up_enc': ['slack:https://hooks.slack.com/commands/T1/2/3'],
+  'outbound_posts.follow_up_enc': ['discord:1:interaction-token'],
   'aggregator_credentials.api_key_enc': ['postforme-api-key'],
   'mastodon_apps.client_secret_enc': ['mastodon-client-secret'],
 };
@@ -79,6 +80,10 @@ describe('core/key-rotation rotateSecrets', () => {
     await db.pool.query(
       `INSERT INTO aggregator_credentials (tenant_id, aggregator, api_key_enc) VALUES ($1, 'postforme', $2)`,
       [tenantId, enc('postforme-api-key')],
+    );
+    await db.pool.query(
+      `INSERT INTO outbound_posts (tenant_id, created_by, content, follow_up_enc) VALUES ($1, 'U1', '[{"text":"hi"}]', $2)`,
+      [tenantId, enc('discord:1:interaction-token')],
     );
     await db.pool.query(
       `INSERT INTO mastodon_apps (instance_url, client_id, client_secret_enc, redirect_uri)

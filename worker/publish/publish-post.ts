@@ -5,6 +5,7 @@
  * first, and published only when it is not there. Refused targets fail with the platform's reason;
  * others stay for the job's retry, which never touches a target that is done.
  */
+import { sendFollowUp, type FollowUpTargets } from '../../core/chat-follow-up.js';
 import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
 import type { ProviderError } from '../../core/errors.js';
@@ -12,6 +13,7 @@ import { findLinkedAccountById } from '../../core/linked-accounts.js';
 import type { Logger } from '../../core/logger.js';
 import {
   finishOutboundPost,
+  listOutboundPosts,
   recordPublished,
   recordPublishIntent,
   recordPublishOutcome,
@@ -31,6 +33,8 @@ export interface PublishDeps {
   readonly keyring: Keyring;
   readonly providers: { get(platform: SocialPlatform): SocialProvider };
   readonly logger: Logger;
+  /** Where private reports in chat go (Discord's REST base). */
+  readonly followUps?: FollowUpTargets;
 }
 
 export interface PublishOutcome {
@@ -135,7 +139,7 @@ async function publishTarget(
 }
 
 export async function publishPost(deps: PublishDeps, postId: string): Promise<PublishOutcome> {
-  const post = await startPublishing(deps.pool, postId);
+  const post = await startPublishing(deps.pool, deps.keyring, postId);
   if (!post || post.status !== 'publishing') return { status: post?.status, retry: 0 };
   let retry = 0;
   for (const target of post.targets) {
@@ -144,5 +148,27 @@ export async function publishPost(deps: PublishDeps, postId: string): Promise<Pu
     if ((await publishTarget(deps, post, target)) === 'retry') retry++;
   }
   if (retry > 0) return { status: undefined, retry };
-  return { status: await finishOutboundPost(deps.pool, postId), retry: 0 };
+  const status = await finishOutboundPost(deps.pool, postId);
+  if (post.followUp) await report(deps, post, status);
+  return { status, retry: 0 };
+}
+
+const STATUS_WORDS: Partial<Record<OutboundStatus, string>> = {
+  published: 'Your post is out',
+  partial: 'Your post went out on some accounts only',
+  failed: 'Your post could not be published',
+};
+
+/** Tell whoever wrote the post, privately, where it went (links) or why not. Best effort. */
+async function report(deps: PublishDeps, post: PostToPublish, status: OutboundStatus): Promise<void> {
+  const [summary] = await listOutboundPosts(deps.pool, post.tenantId, 1, post.id);
+  if (!summary || !post.followUp) return;
+  const lines = summary.targets.map((t) =>
+    t.status === 'published'
+      ? `✅ ${t.handle} (${t.platform}): ${t.url ?? 'published'}`
+      : `❌ ${t.handle} (${t.platform}): ${t.error ?? t.status}`,
+  );
+  const text = `${STATUS_WORDS[status] ?? `Your post: ${status}`}.\n${lines.join('\n')}`;
+  const told = await sendFollowUp(post.followUp, text, deps.followUps ?? { discordApiUrl: undefined });
+  if (!told) deps.logger.info({ postId: post.id }, 'publish report could not be sent in chat');
 }

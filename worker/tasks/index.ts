@@ -3,6 +3,7 @@
  * their dependencies.
  */
 import type { TaskList } from 'graphile-worker';
+import type { FollowUpTargets } from '../../core/chat-follow-up.js';
 import type { Config } from '../../core/config.js';
 import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
@@ -40,6 +41,8 @@ export interface TaskDependencies {
   readonly senders: SenderFor;
   readonly settings: Config['worker'];
   readonly logger: Logger;
+  /** Where private reports in chat go (the publish result). */
+  readonly followUps?: FollowUpTargets;
 }
 
 export function createTaskList(deps: TaskDependencies): TaskList {

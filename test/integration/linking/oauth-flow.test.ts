@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRef } from '../../../bot/commands/context.js';
 import { createCatalogue, runCommand } from '../../../bot/commands/index.js';
 import { connectRoutes } from '../../../bot/http/connect-routes.js';
-import { slackFollowUp } from '../../../bot/http/follow-up.js';
+import { slackFollowUp } from '../../../core/chat-follow-up.js';
 import { SECURITY_HEADERS } from '../../../bot/http/pages.js';
 import { startHttpServer, type HttpServer } from '../../../bot/http/server.js';
 import { createKeyring } from '../../../core/crypto.js';

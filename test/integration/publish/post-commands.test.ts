@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRef } from '../../../bot/commands/context.js';
 import { createCatalogue, runAction, runCommand } from '../../../bot/commands/index.js';
 import { parseWhen } from '../../../bot/commands/post.js';
+import { slackFollowUp } from '../../../core/chat-follow-up.js';
 import type { CommandResult, Reply } from '../../../bot/commands/reply.js';
 import { linkAccount } from '../../../core/account-store.js';
 import { createKeyring } from '../../../core/crypto.js';
@@ -77,8 +78,11 @@ describe('posting from chat', () => {
     await db?.drop();
   });
 
-  const ctx = (isAdmin = true) =>
-    commandContext({ pool: db.pool, keyring, registry, config: testConfig() }, tenant, { isAdmin });
+  const ctx = (isAdmin = true) => ({
+    ...commandContext({ pool: db.pool, keyring, registry, config: testConfig() }, tenant, { isAdmin }),
+    // Where the chat adapter would have the result reported: a Slack-style response URL.
+    followUp: slackFollowUp(`${mastodon.url}/response/abc`),
+  });
   const run = async (path: string, raw: Record<string, string>, admin = true) =>
     asReply(await runCommand(catalogue, ctx(admin), path.split(' '), raw));
   const statuses = () => mastodon.statuses.map((s) => String(s.content));
@@ -92,6 +96,13 @@ describe('posting from chat', () => {
     expect(asReply(await runAction(catalogue, ctx(), publish.actionId)).tone).toBe('success');
     await expect.poll(() => statuses().some((s) => s.includes('Hello from Herald'))).toBe(true);
     await expect.poll(async () => allText(await run('post list', {}))).toContain('published');
+    // The result is reported privately where the command ran, with the link.
+    await expect.poll(() => mastodon.requestsTo('POST', '/response/abc').length).toBe(1);
+    const [report] = mastodon
+      .requestsTo('POST', '/response/abc')
+      .map((r) => r.json() as { text: string; response_type: string });
+    expect(report!.response_type).toBe('ephemeral');
+    expect(report!.text).toMatch(/^Your post is out\.\n✅ acme \(mastodon\): https?:\/\//);
     // The preview's button works once.
     expect(asReply(await runAction(catalogue, ctx(), publish.actionId)).tone).toBe('error');
   });

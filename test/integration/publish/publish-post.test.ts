@@ -98,7 +98,7 @@ describe('publishing a post to several accounts', () => {
       )
     ).rows;
   const post = (text: string, platforms: SocialPlatform[]) =>
-    createOutboundPost(db.pool, {
+    createOutboundPost(db.pool, keyring, {
       tenantId,
       createdBy: 'U1',
       source: 'chat',
@@ -177,7 +177,7 @@ describe('publishing a post to several accounts', () => {
 
   it('GIVEN the same idempotency key twice THEN one post', async () => {
     const make = () =>
-      createOutboundPost(db.pool, {
+      createOutboundPost(db.pool, keyring, {
         tenantId,
         createdBy: 'U1',
         source: 'api',

@@ -1,8 +1,8 @@
 /**
- * The private "linked" confirmation in chat, sent from the web server when a sign-in completes: the
- * adapter left an opaque handle on the command (`ctx.followUp`), good for the rest of the link's 10
- * minutes. Discord: an ephemeral follow-up on the interaction (its token lives 15 minutes). Slack:
- * the command's response_url (30 minutes). Best effort: the page already told the admin.
+ * A private answer in chat after the command that asked for it (a sign-in completed, a post went
+ * out). The chat adapter leaves an opaque handle on the command (`ctx.followUp`): Discord, an
+ * ephemeral follow-up on the interaction (its token lives 15 minutes); Slack, the command's
+ * response_url (30 minutes). Best effort: a late answer is simply not sent.
  */
 
 /** Discord's handle: `discord:<application id>:<interaction token>`. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discordFollowUp, sendFollowUp, slackFollowUp } from '../../../bot/http/follow-up.js';
+import { discordFollowUp, sendFollowUp, slackFollowUp } from '../../core/chat-follow-up.js';
 
 describe('the private confirmation after a sign-in', () => {
   const received: Array<{ path: string; body: Record<string, unknown> }> = [];
