@@ -81,3 +81,47 @@ export function heraldHelp(commands: () => readonly Command[]) {
     },
   });
 }
+
+/** An IANA zone name Intl knows (Europe/Paris, America/New_York, UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const heraldTimezone = defineCommand({
+  path: ['herald', 'timezone'],
+  description: 'The time zone schedules are written in (default UTC)',
+  example: 'herald timezone zone:Europe/Paris',
+  requires: 'admin',
+  options: [
+    {
+      name: 'zone',
+      kind: 'string',
+      description: 'A time zone name, e.g. Europe/Paris',
+      required: true,
+      maxLength: 64,
+    },
+  ],
+  input: z.object({
+    zone: z
+      .string({ error: 'is required' })
+      .trim()
+      .refine(isTimeZone, { error: 'is not a time zone name (like Europe/Paris or America/New_York)' }),
+  }),
+  async run(ctx, input) {
+    await ctx.deps.pool.query('UPDATE tenants SET time_zone = $2, updated_at = now() WHERE id = $1', [
+      ctx.tenant.id,
+      input.zone,
+    ]);
+    const now = new Intl.DateTimeFormat('en-GB', {
+      timeZone: input.zone,
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(ctx.deps.now?.() ?? new Date());
+    return reply.success(`Schedules are now read in ${input.zone} (it is ${now} there).`);
+  },
+});

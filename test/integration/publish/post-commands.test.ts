@@ -127,6 +127,17 @@ describe('posting from chat', () => {
     expect(statuses().some((s) => s.includes('Later, in Paris'))).toBe(false);
   });
 
+  it('GIVEN herald timezone THEN schedules follow it, and a made-up zone is refused', async () => {
+    expect((await run('herald timezone', { zone: 'Mars/Olympus_Mons' })).text).toContain(
+      'is not a time zone name',
+    );
+    expect((await run('herald timezone', { zone: 'America/New_York' })).tone).toBe('success');
+    const preview = await run('post new', { text: 'New York morning', schedule: '2099-01-15 09:00' });
+    expect(preview.title).toContain('2099-01-15 14:00 UTC');
+    await runAction(catalogue, ctx(), preview.buttons!.find((b) => b.label === 'Cancel')!.actionId);
+    await run('herald timezone', { zone: 'Europe/Paris' });
+  });
+
   it('GIVEN a member without admin rights THEN post new is refused', async () => {
     expect((await run('post new', { text: 'nope' }, false)).tone).toBe('error');
   });
