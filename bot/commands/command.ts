@@ -31,7 +31,8 @@ export interface OptionSpec {
 /** Raw option values as an adapter collected them, keyed by option name. */
 export type RawInput = Readonly<Record<string, string | number | boolean | undefined>>;
 
-export type Requirement = 'admin' | 'member';
+/** admin: configuration; publisher: admins, or members of the tenant's publisher role; member: anyone. */
+export type Requirement = 'admin' | 'publisher' | 'member';
 
 export interface Command {
   /** Group and name: `['feed', 'add']`. */

@@ -22,6 +22,8 @@ export interface UserRef {
   readonly name: string;
   /** Manage Server or Administrator on Discord; workspace admin or owner on Slack. */
   readonly isAdmin: boolean;
+  /** Whether the user is in this Discord role or Slack user group, asked only when it matters. */
+  readonly memberOf?: (groupId: string) => Promise<boolean>;
 }
 
 /** Whether Herald can post in a channel, and if not, which of the platform's permissions it lacks. */

@@ -4,7 +4,14 @@
  * Never throws: an adapter always has something to show.
  */
 import { randomBytes } from 'node:crypto';
-import { commandName, InputError, type Command, type CommandAction, type RawInput } from './command.js';
+import {
+  commandName,
+  InputError,
+  type Command,
+  type CommandAction,
+  type RawInput,
+  type Requirement,
+} from './command.js';
 import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
 import { reply, type CommandResult } from './reply.js';
@@ -24,7 +31,24 @@ export function findCommand(catalogue: Catalogue, path: readonly string[]): Comm
   return catalogue.commands.find((command) => command.path.join(' ') === path.join(' '));
 }
 
-function refused(ctx: CommandContext, what: string) {
+/** Whether the user may run something that requires `requirement`, asked on every call. */
+async function allowed(ctx: CommandContext, requirement: Requirement): Promise<boolean> {
+  if (requirement === 'member' || ctx.user.isAdmin) return true;
+  if (requirement === 'admin') return false;
+  const { rows } = await ctx.deps.pool.query<{ publisher_role: string | null }>(
+    'SELECT publisher_role FROM tenants WHERE id = $1',
+    [ctx.tenant.id],
+  );
+  const role = rows[0]?.publisher_role;
+  return role ? ((await ctx.user.memberOf?.(role)) ?? false) : false;
+}
+
+function refused(ctx: CommandContext, what: string, requirement: Requirement = 'admin') {
+  if (requirement === 'publisher') {
+    return reply.error(
+      `Only admins, or members of the role or group an admin chose with \`herald publishers\`, can run ${what} here.`,
+    );
+  }
   return reply.error(
     `Only people with ${ADMIN_RIGHT[ctx.tenant.chatPlatform]} can run ${what} here. Ask an admin of ${ctx.tenant.name || 'this server'}.`,
   );
@@ -52,7 +76,8 @@ export async function runCommand(
   const command = findCommand(catalogue, path);
   if (!command)
     return reply.error(`There is no command \`${path.join(' ')}\`. Run \`herald help\` to see them all.`);
-  if (command.requires === 'admin' && !ctx.user.isAdmin) return refused(ctx, `\`${commandName(command)}\``);
+  if (!(await allowed(ctx, command.requires)))
+    return refused(ctx, `\`${commandName(command)}\``, command.requires);
   try {
     return await command.run(ctx, raw);
   } catch (err) {
@@ -70,7 +95,7 @@ export async function runAction(
   const [id = '', ...args] = actionId.split(':');
   const action = catalogue.actions.find((candidate) => candidate.id === id);
   if (!action) return reply.error('This button is from an older version of Herald. Run the command again.');
-  if (action.requires === 'admin' && !ctx.user.isAdmin) return refused(ctx, 'this');
+  if (!(await allowed(ctx, action.requires))) return refused(ctx, 'this', action.requires);
   try {
     return await action.run(ctx, args, form);
   } catch (err) {

@@ -125,3 +125,41 @@ export const heraldTimezone = defineCommand({
     return reply.success(`Schedules are now read in ${input.zone} (it is ${now} there).`);
   },
 });
+
+export const heraldPublishers = defineCommand({
+  path: ['herald', 'publishers'],
+  description: 'Let a role (Discord) or user group (Slack) publish with post, besides admins',
+  example: 'herald publishers role:@social-team',
+  requires: 'admin',
+  options: [
+    { name: 'role', kind: 'role', description: 'Who may publish besides admins' },
+    { name: 'clear', kind: 'boolean', description: 'Only admins publish again' },
+  ],
+  input: z.object({
+    role: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'is not a role' })
+      .optional(),
+    clear: z.boolean().optional(),
+  }),
+  async run(ctx, input) {
+    if (!input.role && !input.clear) {
+      const { rows } = await ctx.deps.pool.query<{ publisher_role: string | null }>(
+        'SELECT publisher_role FROM tenants WHERE id = $1',
+        [ctx.tenant.id],
+      );
+      const role = rows[0]?.publisher_role;
+      return reply.info(
+        role ? `Admins and ${ctx.chat.roleMention(role)} may publish.` : 'Only admins may publish.',
+      );
+    }
+    const role = input.clear ? null : (input.role ?? null);
+    await ctx.deps.pool.query('UPDATE tenants SET publisher_role = $2, updated_at = now() WHERE id = $1', [
+      ctx.tenant.id,
+      role,
+    ]);
+    return reply.success(
+      role ? `Admins and ${ctx.chat.roleMention(role)} may publish now.` : 'Only admins may publish now.',
+    );
+  },
+});

@@ -2,7 +2,7 @@
 import { feedAdd } from './feed-add.js';
 import { feedEdit, feedList, feedPause, feedRemove, feedResume } from './feed-manage.js';
 import { feedImportNow, feedTest, feedTestSend } from './feed-test.js';
-import { heraldHelp, heraldStatus, heraldTimezone } from './herald.js';
+import { heraldHelp, heraldPublishers, heraldStatus, heraldTimezone } from './herald.js';
 import { postCancel, postCancelAction, postList, postNew, postPublish } from './post.js';
 import { disconnectConfirm, socialAccounts, socialDisconnect, socialReconnect } from './social-accounts.js';
 import { connectBluesky, socialConnect } from './social-connect.js';
@@ -33,6 +33,7 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
     postCancel,
     heraldStatus(options.heartbeatSeconds),
     heraldTimezone,
+    heraldPublishers,
   ];
   commands.push(heraldHelp(() => commands));
   return {

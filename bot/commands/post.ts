@@ -94,7 +94,7 @@ export const postNew = defineCommand({
   path: ['post', 'new'],
   description: 'Write a post for your linked accounts: a private preview first, then Publish',
   example: 'post new text:"Herald 1.0 is out!" accounts:x,bluesky schedule:"2026-12-01 09:00"',
-  requires: 'admin',
+  requires: 'publisher',
   options: [
     { name: 'text', kind: 'string', description: 'What to post', required: true, maxLength: 4000 },
     {
@@ -168,7 +168,7 @@ export const postNew = defineCommand({
 
 export const postPublish: CommandAction = {
   id: 'post-publish',
-  requires: 'admin',
+  requires: 'publisher',
   async run(ctx, args) {
     const id = args[0] ?? '';
     if (!UUID.test(id) || !(await confirmDraft(ctx.deps.pool, ctx.tenant.id, id))) {
@@ -183,7 +183,7 @@ export const postPublish: CommandAction = {
 
 export const postCancelAction: CommandAction = {
   id: 'post-cancel',
-  requires: 'admin',
+  requires: 'publisher',
   async run(ctx, args) {
     const id = args[0] ?? '';
     if (!UUID.test(id) || !(await cancelOutboundPost(ctx.deps.pool, ctx.tenant.id, id))) {
@@ -197,7 +197,7 @@ export const postCancel = defineCommand({
   path: ['post', 'cancel'],
   description: 'Cancel a scheduled post before it goes out',
   example: 'post cancel post:<id>',
-  requires: 'admin',
+  requires: 'publisher',
   options: [{ name: 'post', kind: 'string', description: 'The post’s id (from post list)', required: true }],
   input: z.object({ post: z.string({ error: 'is required' }).regex(UUID, { error: 'is not a post id' }) }),
   async run(ctx, input) {

@@ -61,7 +61,13 @@ export async function buildContext(
   });
   return {
     tenant,
-    user: { id: interaction.user.id, name: interaction.member.displayName, isAdmin: isAdmin(interaction) },
+    user: {
+      id: interaction.user.id,
+      name: interaction.member.displayName,
+      isAdmin: isAdmin(interaction),
+      // The member's roles as Discord sent them with this interaction.
+      memberOf: async (roleId) => interaction.member.roles.cache.has(roleId),
+    },
     channelId: interaction.channelId ?? undefined,
     chat: chatCapabilities(guild),
     deps,

@@ -61,7 +61,15 @@ export async function slackContext(
   ]);
   return {
     tenant,
-    user: { id: who.userId, name: who.userName, isAdmin },
+    user: {
+      id: who.userId,
+      name: who.userName,
+      isAdmin,
+      memberOf: async (groupId) => {
+        const group = await client.usergroups.users.list({ usergroup: groupId }).catch(() => undefined);
+        return (group?.users ?? []).includes(who.userId);
+      },
+    },
     channelId: who.channelId,
     chat: slackChat(client),
     deps,

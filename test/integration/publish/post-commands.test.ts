@@ -142,6 +142,28 @@ describe('posting from chat', () => {
     expect((await run('post new', { text: 'nope' }, false)).tone).toBe('error');
   });
 
+  it('GIVEN a publisher role THEN its members may post, others may not, and clearing it ends that', async () => {
+    const member = (inRole: boolean) => {
+      const base = ctx(false);
+      return { ...base, user: { ...base.user, memberOf: async (id: string) => inRole && id === 'R42' } };
+    };
+    const post = async (inRole: boolean) =>
+      asReply(await runCommand(catalogue, member(inRole), ['post', 'new'], { text: 'From the social team' }));
+    expect((await post(true)).tone).toBe('error');
+    expect((await run('herald publishers', { role: 'R42' })).text).toContain('<@&R42> may publish now');
+    const preview = await post(true);
+    expect(preview.title).toContain('Preview');
+    expect((await post(false)).text).toContain('herald publishers');
+    // The preview's own buttons are for publishers too.
+    const cancel = preview.buttons!.find((b) => b.label === 'Cancel')!.actionId;
+    expect(asReply(await runAction(catalogue, member(false), cancel)).tone).toBe('error');
+    expect(asReply(await runAction(catalogue, member(true), cancel)).tone).toBe('success');
+    expect(
+      asReply(await runCommand(catalogue, ctx(), ['herald', 'publishers'], { clear: true })).text,
+    ).toContain('Only admins may publish now');
+    expect((await post(true)).tone).toBe('error');
+  });
+
   it.each([
     ['2026-03-29 03:30', 'Europe/Paris', '2026-03-29T01:30:00.000Z'],
     ['2026-07-01 12:00', 'America/New_York', '2026-07-01T16:00:00.000Z'],
