@@ -4,9 +4,7 @@
  * is known, so a retry never publishes again on a platform that already has the post.
  */
 import type { Keyring } from './crypto.js';
-import type { Pool } from './db/pool.js';
-import { withTransaction } from './db/pool.js';
-import type { Queryable } from './db/pool.js';
+import { withTransaction, type Pool, type Queryable } from './db/pool.js';
 import type { SocialPlatform } from './platforms.js';
 
 export interface OutboundItem {

@@ -11,7 +11,7 @@ import {
   createOutboundPost,
   listOutboundPosts,
 } from '../../core/outbound-store.js';
-import { PLATFORM_INFO, SOCIAL_PLATFORMS } from '../../core/platforms.js';
+import { PLATFORM_INFO } from '../../core/platforms.js';
 import { checkLength } from '../../social/text-length.js';
 import { defineCommand, type CommandAction } from './command.js';
 import type { CommandContext } from './context.js';
@@ -75,10 +75,7 @@ function pickAccounts(all: readonly AccountSummary[], typed: string | undefined)
     .map((w) => w.trim().replace(/^@/, '').toLowerCase())
     .filter(Boolean)) {
     const matches = publishable.filter(
-      (a) =>
-        a.id === word ||
-        a.handle.toLowerCase() === word ||
-        ((SOCIAL_PLATFORMS as readonly string[]).includes(word) && a.platform === word),
+      (a) => a.id === word || a.handle.toLowerCase() === word || a.platform === word,
     );
     if (matches.length === 0)
       throw new CommandError(
