@@ -9,6 +9,7 @@ import { feedFiltersSchema } from '../../core/feed-filters.js';
 import { createProviderRegistry, type ProviderRegistry } from '../../social/registry.js';
 import { createSenderPool, type SenderPool } from '../../worker/delivery/senders.js';
 import type { PollDeps } from '../../worker/poll/poll-account.js';
+import { startWorker, type WorkerRuntime } from '../../worker/runtime.js';
 import { queueNotice } from '../../worker/tasks/notify-channels.js';
 import { startRssFake, type RssFake } from '../fakes/rss.js';
 import { startSlackApiFake, type SlackApiFake } from '../fakes/slack-api.js';
@@ -25,6 +26,8 @@ export interface PipelineWorld {
   readonly senders: SenderPool;
   readonly tenantId: string;
   pollDeps(overrides?: Partial<PollDeps>): PollDeps;
+  /** The real worker with Herald's tasks on this world (no crontab: tests queue what they need). */
+  startWorker(): Promise<WorkerRuntime>;
   /** Link a feed URL as an RSS account of the tenant. */
   linkFeed(url: string): Promise<string>;
   /** Map an account to a new Slack channel; returns the feed and channel ids. */
@@ -72,6 +75,22 @@ export async function createPipelineWorld(env: Record<string, string> = {}): Pro
       notify: queueNotice,
       ...overrides,
     }),
+    startWorker: () =>
+      startWorker({
+        pool: db.pool,
+        logger: testLogger,
+        settings: config.worker,
+        crontab: '',
+        pollIntervalMs: 100,
+        tasks: {
+          pool: db.pool,
+          keyring,
+          providers: registry,
+          senders: senders.senderFor,
+          settings: config.worker,
+          logger: testLogger,
+        },
+      }),
     async linkFeed(url) {
       const { rows } = await db.pool.query<{ id: string }>(
         `INSERT INTO social_accounts (tenant_id, platform, platform_account_id, handle, instance_url)

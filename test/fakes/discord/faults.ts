@@ -4,6 +4,7 @@
  * held back after the message is stored (a sender killed between send and record).
  */
 import type { APIMessage } from 'discord-api-types/v10';
+import { createHeldAnswers, type HeldAnswers } from '../held-answers.js';
 import type { FakeReply, FakeServer } from '../fake-server.js';
 import type { RateLimitScope, RateLimits } from './rate-limits.js';
 import { discordError } from './wire.js';
@@ -14,14 +15,7 @@ export interface FakeFaultOptions {
 }
 
 /** Create Message answers kept back (see `DiscordFaults.holdCreatedMessages`). */
-export interface HeldDiscordMessages {
-  /** The messages stored so far whose answers are held, oldest first. */
-  readonly messages: readonly APIMessage[];
-  /** Resolves with the first held message, once it is stored. */
-  readonly first: Promise<APIMessage>;
-  /** Sends the held answers (a caller that went away never reads them) and stops holding. */
-  release(): void;
-}
+export type HeldDiscordMessages = HeldAnswers<APIMessage>;
 
 export interface DiscordFaults {
   /** The next matching requests answer 429 as Discord does for that scope. */
@@ -45,42 +39,16 @@ export interface DiscordFaults {
 
 /** Holds back the answers of created messages while a test asks it to. */
 export function createHolds() {
-  interface Hold {
-    remaining: number;
-    readonly messages: APIMessage[];
-    readonly waiting: Array<() => void>;
-    readonly stored: (message: APIMessage) => void;
-  }
-  const holds: Hold[] = [];
-
-  function hold(reply: FakeReply): FakeReply | Promise<FakeReply> {
-    const created = (reply.status ?? 200) === 200 && typeof (reply.json as { id?: unknown })?.id === 'string';
-    const active = created ? holds.find((entry) => entry.remaining > 0) : undefined;
-    if (!active) return reply;
-    active.remaining -= 1;
-    active.messages.push(reply.json as APIMessage);
-    active.stored(reply.json as APIMessage);
-    return new Promise<FakeReply>((resolve) => active.waiting.push(() => resolve(reply)));
-  }
-
-  function holdCreatedMessages(options: { readonly times?: number } = {}): HeldDiscordMessages {
-    let stored: (message: APIMessage) => void = () => undefined;
-    const first = new Promise<APIMessage>((resolve) => {
-      stored = resolve;
-    });
-    const entry: Hold = { remaining: options.times ?? 1, messages: [], waiting: [], stored };
-    holds.push(entry);
-    return {
-      messages: entry.messages,
-      first,
-      release() {
-        entry.remaining = 0;
-        for (const answer of entry.waiting.splice(0)) answer();
-      },
-    };
-  }
-
-  return { hold, holdCreatedMessages };
+  const held = createHeldAnswers<APIMessage>();
+  return {
+    hold(reply: FakeReply): FakeReply | Promise<FakeReply> {
+      const created =
+        (reply.status ?? 200) === 200 && typeof (reply.json as { id?: unknown })?.id === 'string';
+      return created ? held.hold(reply.json as APIMessage, reply) : reply;
+    },
+    holdCreatedMessages: (options: { readonly times?: number } = {}): HeldDiscordMessages =>
+      held.start(options),
+  };
 }
 
 export function faultHelpers(

@@ -6,6 +6,7 @@
  * a workspace the app was removed from (`account_inactive`), the wrong kind (`not_allowed_token_type`).
  * Also here: the per-channel posting limit, answers held back, and waiting for a call.
  */
+import { createHeldAnswers, type HeldAnswers } from '../held-answers.js';
 import type { FakeReply, FakeServer, RecordedRequest } from '../fake-server.js';
 import type { FakeSlackMessage } from './messages.js';
 import { error, readArgs, type Args, type SlackBody } from './wire.js';
@@ -24,21 +25,7 @@ export type MethodSpec =
 export type MethodTable = Map<string, MethodSpec>;
 
 /** `chat.postMessage` answers kept back (see `SlackFaultControls.holdPostedMessages`). */
-export interface HeldSlackMessages {
-  /** The messages stored so far whose answers are held, oldest first (metadata included). */
-  readonly messages: readonly FakeSlackMessage[];
-  /** Resolves with the first held message, once it is stored. */
-  readonly first: Promise<FakeSlackMessage>;
-  /** Sends the held answers (a caller that went away never reads them) and stops holding. */
-  release(): void;
-}
-
-interface Hold {
-  remaining: number;
-  readonly messages: FakeSlackMessage[];
-  readonly waiting: Array<() => void>;
-  readonly stored: (message: FakeSlackMessage) => void;
-}
+export type HeldSlackMessages = HeldAnswers<FakeSlackMessage>;
 
 interface WebApiDeps {
   readonly server: FakeServer;
@@ -49,7 +36,7 @@ interface WebApiDeps {
 
 export function createWebApi({ server, world, methods, now }: WebApiDeps) {
   const postWindows = new Map<string, { second: number; count: number }>();
-  const holds: Hold[] = [];
+  const holds = createHeldAnswers<FakeSlackMessage>();
   const waiters: Array<{ method: string; resolve: (request: RecordedRequest) => void }> = [];
   let postsPerSecond: number | undefined;
 
@@ -92,18 +79,13 @@ export function createWebApi({ server, world, methods, now }: WebApiDeps) {
 
   /** The answer, or a promise of it while a test holds back posted messages' answers. */
   function held(method: string, reply: FakeReply): FakeReply | Promise<FakeReply> {
-    if (method !== 'chat.postMessage' || holds.length === 0) return reply;
+    if (method !== 'chat.postMessage' || !holds.active()) return reply;
     const body = reply.json as { ok?: unknown; channel?: unknown; ts?: unknown } | undefined;
     if ((reply.status ?? 200) !== 200 || body?.ok !== true) return reply;
-    const active = holds.find((entry) => entry.remaining > 0);
     const message = world.channels
       .get(String(body.channel))
       ?.messages.find((entry) => entry.message.ts === body.ts)?.message;
-    if (!active || !message) return reply;
-    active.remaining -= 1;
-    active.messages.push(message);
-    active.stored(message);
-    return new Promise<FakeReply>((resolve) => active.waiting.push(() => resolve(reply)));
+    return message ? holds.hold(message, reply) : reply;
   }
 
   function answer(request: RecordedRequest, method: string): FakeReply | Promise<FakeReply> {
@@ -128,20 +110,7 @@ export function createWebApi({ server, world, methods, now }: WebApiDeps) {
       return new Promise((resolve) => waiters.push({ method, resolve }));
     },
     holdPostedMessages(options: { readonly times?: number } = {}): HeldSlackMessages {
-      let stored: (message: FakeSlackMessage) => void = () => undefined;
-      const first = new Promise<FakeSlackMessage>((resolve) => {
-        stored = resolve;
-      });
-      const entry: Hold = { remaining: options.times ?? 1, messages: [], waiting: [], stored };
-      holds.push(entry);
-      return {
-        messages: entry.messages,
-        first,
-        release() {
-          entry.remaining = 0;
-          for (const reply of entry.waiting.splice(0)) reply();
-        },
-      };
+      return holds.start(options);
     },
   };
 }

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRef } from '../../../bot/commands/context.js';
 import { createCatalogue, runCommand } from '../../../bot/commands/index.js';
 import type { CommandResult, Reply } from '../../../bot/commands/reply.js';
-import { startWorker, type WorkerRuntime } from '../../../worker/runtime.js';
+import type { WorkerRuntime } from '../../../worker/runtime.js';
 import { commandContext } from '../../support/commands.js';
-import { testLogger } from '../../support/database.js';
 import { createPipelineWorld, rssFeed, type PipelineWorld } from '../../support/pipeline.js';
 
 const catalogue = createCatalogue({ heartbeatSeconds: 15 });
@@ -44,21 +43,7 @@ describe('commands that need the worker: feed import-now and herald status', () 
   });
 
   it('GIVEN a running worker THEN import-now polls at once and reports what arrived, and status is fine', async () => {
-    worker = await startWorker({
-      pool: world.db.pool,
-      logger: testLogger,
-      settings: world.config.worker,
-      crontab: '',
-      pollIntervalMs: 100,
-      tasks: {
-        pool: world.db.pool,
-        keyring: world.keyring,
-        providers: world.registry,
-        senders: world.senders.senderFor,
-        settings: world.config.worker,
-        logger: testLogger,
-      },
-    });
+    worker = await world.startWorker();
     const url = world.rss.setFeed('/import-now.xml', {
       body: rssFeed([
         { id: 'n1', title: 'Launch day', published: new Date(Date.now() - 60_000) },

@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker, type WorkerRuntime } from '../../../worker/runtime.js';
+import type { WorkerRuntime } from '../../../worker/runtime.js';
 import { schedulePolls } from '../../../worker/tasks/schedule-polls.js';
-import { testLogger } from '../../support/database.js';
 import { createPipelineWorld, rssFeed, type PipelineWorld } from '../../support/pipeline.js';
 
 /** Resolves when `check` holds, re-checking after every job the worker completes. */
@@ -19,21 +18,7 @@ describe('import pipeline through the real worker', () => {
 
   beforeAll(async () => {
     world = await createPipelineWorld();
-    worker = await startWorker({
-      pool: world.db.pool,
-      logger: testLogger,
-      settings: world.config.worker,
-      crontab: '',
-      pollIntervalMs: 100,
-      tasks: {
-        pool: world.db.pool,
-        keyring: world.keyring,
-        providers: world.registry,
-        senders: world.senders.senderFor,
-        settings: world.config.worker,
-        logger: testLogger,
-      },
-    });
+    worker = await world.startWorker();
   });
   afterAll(async () => {
     await worker.stop();
