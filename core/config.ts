@@ -8,6 +8,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { PLATFORM_INFO, SOCIAL_PLATFORMS, platformEnvPrefix, type SocialPlatform } from './platforms.js';
+import { DEFAULT_POLL_BUDGETS, parsePollBudget, type PollBudget } from './poll-budget.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -72,6 +73,31 @@ function providerShape(platform: SocialPlatform): Record<string, z.ZodType<strin
   };
 }
 
+type PollBudgets = Readonly<Partial<Record<SocialPlatform, PollBudget>>>;
+
+/** `x=450/900, bluesky=off`: the operator's budgets over the documented defaults. */
+const pollBudgets = z.string().transform((value, ctx): PollBudgets => {
+  const budgets: Partial<Record<SocialPlatform, PollBudget>> = { ...DEFAULT_POLL_BUDGETS };
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name = '', text = ''] = part.split('=', 2).map((p) => p.trim());
+    const platform = SOCIAL_PLATFORMS.find((candidate) => candidate === name.toLowerCase());
+    const parsed = platform && parsePollBudget(text, DEFAULT_POLL_BUDGETS[platform]);
+    if (!platform || !parsed) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${part}" must be <platform>=<requests>/<seconds> (x=450/900: 450 polls per 15 minutes) or <platform>=off`,
+      });
+      return z.NEVER;
+    }
+    if (parsed.budget) budgets[platform] = parsed.budget;
+    else delete budgets[platform];
+  }
+  return budgets;
+});
+
 const providerSchema = z.object(
   Object.assign({}, ...SOCIAL_PLATFORMS.map(providerShape)) as Record<string, z.ZodType<string | undefined>>,
 );
@@ -110,6 +136,7 @@ const envSchema = z.object({
   HERALD_POLL_INTERVAL_SECONDS: positiveInt('seconds between two polls of one account', 10, 86_400).default(
     60,
   ),
+  HERALD_POLL_BUDGETS: pollBudgets.optional(),
   HERALD_WORKER_CONCURRENCY: positiveInt('jobs one worker process runs at once', 1, 100).default(4),
   HERALD_WORKER_HEARTBEAT_SECONDS: positiveInt('seconds between worker heartbeats', 1, 300).default(15),
   HERALD_MAX_POLL_FAILURES: positiveInt('failed polls in a row before an account is paused', 1, 1000).default(
@@ -183,6 +210,8 @@ export interface Config {
     readonly maxPollFailures: number;
     /** How long a post below a feed's minimum engagement is re-checked before it is dropped. */
     readonly engagementWindowMs: number;
+    /** Polls allowed per window, per platform app or API host, across every worker process. */
+    readonly pollBudgets: PollBudgets;
   };
   readonly discord:
     | {
@@ -326,6 +355,7 @@ function toConfig(
       heartbeatSeconds: env.HERALD_WORKER_HEARTBEAT_SECONDS,
       maxPollFailures: env.HERALD_MAX_POLL_FAILURES,
       engagementWindowMs: env.HERALD_ENGAGEMENT_WINDOW_HOURS * 3_600_000,
+      pollBudgets: env.HERALD_POLL_BUDGETS ?? DEFAULT_POLL_BUDGETS,
     },
     discord:
       env.DISCORD_TOKEN !== undefined && env.DISCORD_APPLICATION_ID !== undefined

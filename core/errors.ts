@@ -81,6 +81,8 @@ export class ProviderError extends HeraldError {
   readonly status: number | undefined;
   /** When to try again, from Retry-After or the platform's rate-limit headers. */
   readonly retryAfterMs: number | undefined;
+  /** Whose budget a rate limit spent: the account's own (the default), or the whole app's. */
+  readonly limitScope: 'account' | 'app';
 
   constructor(
     kind: ProviderFailureKind,
@@ -90,6 +92,7 @@ export class ProviderError extends HeraldError {
       endpoint: string;
       status?: number | undefined;
       retryAfterMs?: number | undefined;
+      limitScope?: 'account' | 'app' | undefined;
       cause?: unknown;
       hint?: string;
     },
@@ -103,6 +106,7 @@ export class ProviderError extends HeraldError {
     this.endpoint = details.endpoint;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.limitScope = details.limitScope ?? 'account';
   }
 }
 

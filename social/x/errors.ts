@@ -76,19 +76,24 @@ function classifyRateLimit(base: HttpStatusError, problem: XProblem): ProviderEr
       resetMs(base, 'x-user-limit-24hour-reset', now),
     ].filter((ms): ms is number => ms !== undefined);
     const wait = resets.length === 0 ? DAY_MS : Math.max(MIN_CAP_WAIT_MS, ...resets);
+    // The cap belongs to the app (X's problem says `scope: Product`): every account waits for it.
     return refine(base, 'retry-later', problem, {
       retryAfterMs: Math.min(wait, DAY_MS),
+      limitScope: 'app',
       hint: 'The X API usage cap of this app is spent; imports resume when it resets (or raise the plan).',
     });
   }
   // A spent 24-hour budget outlasts the 15-minute window that x-rate-limit-reset describes.
-  const daily = ['x-user-limit-24hour', 'x-app-limit-24hour']
-    .filter((prefix) => base.header(`${prefix}-remaining`) === '0')
+  const spent = ['x-user-limit-24hour', 'x-app-limit-24hour'].filter(
+    (prefix) => base.header(`${prefix}-remaining`) === '0',
+  );
+  const daily = spent
     .map((prefix) => resetMs(base, `${prefix}-reset`, now))
     .filter((ms): ms is number => ms !== undefined);
   if (daily.length === 0) return base;
   return refine(base, 'retry-later', problem, {
     retryAfterMs: Math.min(Math.max(base.retryAfterMs ?? 0, ...daily), DAY_MS),
+    limitScope: spent.includes('x-app-limit-24hour') ? 'app' : 'account',
   });
 }
 
@@ -106,7 +111,7 @@ function refine(
   base: ProviderError,
   kind: ProviderFailureKind,
   problem: XProblem,
-  extra: { hint?: string; retryAfterMs?: number } = {},
+  extra: { hint?: string; retryAfterMs?: number; limitScope?: 'account' | 'app' } = {},
 ): ProviderError {
   const detail = problem.detail ?? problem.error_description ?? problem.title ?? problem.error;
   return new ProviderError(kind, detail ? `${base.message}: ${detail}` : base.message, {
@@ -114,6 +119,7 @@ function refine(
     endpoint: base.endpoint,
     status: base.status,
     retryAfterMs: kind === 'retry-later' ? (extra.retryAfterMs ?? base.retryAfterMs) : undefined,
+    limitScope: extra.limitScope,
     cause: base,
     ...(extra.hint ? { hint: extra.hint } : {}),
   });

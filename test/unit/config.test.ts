@@ -59,6 +59,21 @@ describe('loadConfig', () => {
     expect(config.providers.bluesky.apiUrl).toBe('http://127.0.0.1:9999');
   });
 
+  it('GIVEN no poll budgets THEN each platform polls within its documented limit; an operator can change or lift one', () => {
+    const defaults = loadConfig({}).worker.pollBudgets;
+    expect(defaults.x).toEqual({ scope: 'app', requests: 9_000, windowSeconds: 900 });
+    expect(defaults.mastodon).toEqual({ scope: 'host', requests: 270, windowSeconds: 300 });
+    expect(defaults.rss).toBeUndefined();
+    const changed = loadConfig({
+      HERALD_POLL_BUDGETS: 'x=450/900, Mastodon = 100 / 60s,bluesky=off,rss=600/60',
+    }).worker.pollBudgets;
+    expect(changed.x).toEqual({ scope: 'app', requests: 450, windowSeconds: 900 });
+    // The scope stays the platform's: Mastodon's limit is per instance whatever the numbers.
+    expect(changed.mastodon).toEqual({ scope: 'host', requests: 100, windowSeconds: 60 });
+    expect(changed.bluesky).toBeUndefined();
+    expect(changed.rss).toEqual({ scope: 'app', requests: 600, windowSeconds: 60 });
+  });
+
   it('GIVEN empty values (FOO= in .env) THEN they count as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: ' ' }).http.port).toBe(3000);
   });
@@ -87,6 +102,13 @@ describe('loadConfig', () => {
     ['SLACK_APP_TOKEN', 'abc', /SLACK_APP_TOKEN: must be an app-level token/],
     ['HERALD_REDDIT_API_URL', 'oauth.reddit.com', /HERALD_REDDIT_API_URL: must be an http\(s\) URL/],
     ['HERALD_POSTFORME_API_URL', '::', /HERALD_POSTFORME_API_URL: must be an http\(s\) URL/],
+    [
+      'HERALD_POLL_BUDGETS',
+      'x=lots',
+      /HERALD_POLL_BUDGETS: "x=lots" must be <platform>=<requests>\/<seconds>/,
+    ],
+    ['HERALD_POLL_BUDGETS', 'mastodon=0/60', /HERALD_POLL_BUDGETS: "mastodon=0\/60" must be/],
+    ['HERALD_POLL_BUDGETS', 'twitter=10/60', /HERALD_POLL_BUDGETS: "twitter=10\/60" must be/],
   ])('GIVEN a bad %s THEN names it and says what is expected', (name, value, expected) => {
     const problems = problemsOf({ [name]: value }).filter((problem) => problem.startsWith(`${name}:`));
     expect(problems).toHaveLength(1);

@@ -27,6 +27,7 @@ import {
   setAccountProblem,
   type AccountForPoll,
 } from '../../core/poll-store.js';
+import { budgetScopeOf, takeBudget } from '../../core/poll-budget.js';
 import type { AccountRef, FetchResult, SocialProvider } from '../../social/provider.js';
 import { decideAll, decideBackfill, type DecideContext } from './decide.js';
 import { recheckHeld } from './held.js';
@@ -76,6 +77,22 @@ export async function pollAccount(
   if (loaded.blockedUntil && loaded.blockedUntil > now) {
     await deferPoll(deps.pool, accountId, loaded.blockedUntil);
     return { status: 'deferred', ...EMPTY };
+  }
+  const budget = deps.settings.pollBudgets[loaded.account.platform];
+  if (budget) {
+    const scope = budgetScopeOf(budget, loaded.account.instanceUrl);
+    const answer = await takeBudget(deps.pool, loaded.account.platform, scope, budget);
+    if (!answer.granted) {
+      // Spread the accounts that found the window spent over the next one's first tenth, so they
+      // do not all ask again at the same instant.
+      const spread = (deps.random ?? Math.random)() * budget.windowSeconds * 100;
+      await deferPoll(deps.pool, accountId, new Date(answer.resetAt.getTime() + spread));
+      deps.logger.info(
+        { event: 'poll.budget_spent', platform: loaded.account.platform, scope, resetAt: answer.resetAt },
+        'poll budget spent; poll deferred',
+      );
+      return { status: 'deferred', ...EMPTY };
+    }
   }
 
   const provider = deps.providers.get(loaded.account.platform);
@@ -238,8 +255,10 @@ async function handleFailure(
     ? (failure.retryAfterMs ?? 0)
     : backoffMs(intervalMs, loaded.consecutiveFailures + 1, deps.random ?? Math.random);
   const nextPollAt = new Date(now.getTime() + wait);
-  if (rateLimited && failure.status === 429)
-    await recordBudget(deps.pool, account.platform, account.id, nextPollAt);
+  if (rateLimited && failure.status === 429) {
+    const scope = failure.limitScope === 'app' ? 'app' : account.id;
+    await recordBudget(deps.pool, account.platform, scope, nextPollAt);
+  }
   const failures = await recordPollFailure(
     deps.pool,
     account.id,

@@ -160,4 +160,69 @@ describe('import pipeline: an X account (tokens, refresh, engagement)', () => {
       { status: 'filtered', summary: expect.stringMatching(/^blocked: engagement stayed below 10/) },
     ]);
   });
+  describe('app-wide budgets', () => {
+    const timelineCalls = () => x.requests.filter((r) => /^\/2\/users\/[^/]+\/tweets$/.test(r.path)).length;
+    const clearBudgets = () => world.db.pool.query(`DELETE FROM platform_budgets WHERE platform = 'x'`);
+    const nextPoll = async (accountId: string) => {
+      const { rows } = await world.db.pool.query<{ next_poll_at: Date; consecutive_failures: number }>(
+        'SELECT next_poll_at, consecutive_failures FROM social_accounts WHERE id = $1',
+        [accountId],
+      );
+      return rows[0]!;
+    };
+
+    it("GIVEN the app's poll budget spent THEN further accounts wait for the next window without calling X", async () => {
+      await clearBudgets();
+      const deps = world.pollDeps({
+        settings: {
+          ...world.config.worker,
+          pollBudgets: { x: { scope: 'app', requests: 2, windowSeconds: 3_600 } },
+        },
+      });
+      const accounts = [];
+      for (const name of ['budget_a', 'budget_b', 'budget_c']) {
+        const { accountId } = await linkX(name, 3_600_000);
+        await world.addFeed(accountId);
+        accounts.push(accountId);
+      }
+      const before = timelineCalls();
+      const outcomes = [];
+      for (const accountId of accounts) outcomes.push(await pollAccount(deps, accountId, 'manual'));
+      expect(outcomes.map((o) => o.status)).toEqual(['polled', 'polled', 'deferred']);
+      expect(timelineCalls() - before).toBe(2);
+      const waiting = await nextPoll(accounts[2]!);
+      // At the window's end, spread over its next tenth; the wait is not a failure of the account.
+      expect(waiting.next_poll_at.getTime() - Date.now()).toBeGreaterThan(3_590_000);
+      expect(waiting.next_poll_at.getTime() - Date.now()).toBeLessThanOrEqual(3_960_000);
+      expect(waiting.consecutive_failures).toBe(0);
+      await clearBudgets();
+    });
+
+    it("GIVEN X says the app's usage cap is spent THEN every X account waits for its reset, not just the one polled", async () => {
+      await clearBudgets();
+      const first = await linkX('capped_a', 3_600_000);
+      const second = await linkX('capped_b', 3_600_000);
+      await world.addFeed(first.accountId);
+      await world.addFeed(second.accountId);
+      x.usageCap({ resetInSeconds: 7_200 });
+      expect(await pollAccount(world.pollDeps(), first.accountId, 'manual')).toMatchObject({
+        status: 'failed',
+      });
+      const blocked = await world.db.pool.query<{ scope: string }>(
+        `SELECT scope FROM platform_budgets WHERE platform = 'x' AND reset_at > now() + interval '1 hour'`,
+      );
+      expect(blocked.rows).toEqual([{ scope: 'app' }]);
+      expect((await nextPoll(first.accountId)).consecutive_failures).toBe(0);
+
+      const before = timelineCalls();
+      expect(await pollAccount(world.pollDeps(), second.accountId, 'manual')).toMatchObject({
+        status: 'deferred',
+      });
+      expect(timelineCalls()).toBe(before);
+      expect((await nextPoll(second.accountId)).next_poll_at.getTime() - Date.now()).toBeGreaterThan(
+        7_000_000,
+      );
+      await clearBudgets();
+    });
+  });
 });

@@ -81,6 +81,19 @@ describe('classifying X failures', () => {
     );
     expect(failure.kind).toBe('retry-later');
     expect(failure.retryAfterMs).toBeGreaterThan(5 * HOUR - 5_000);
+    expect(failure.limitScope).toBe('account');
+  });
+
+  it("GIVEN a 429 with the app's 24-hour budget spent THEN the wait is the whole app's", () => {
+    const headers = {
+      'x-app-limit-24hour-remaining': '0',
+      'x-app-limit-24hour-reset': epoch(3 * HOUR),
+      'x-user-limit-24hour-remaining': '12',
+    };
+    const failure = classifyXError(httpError(429, { title: 'Too Many Requests' }, { headers }));
+    expect(failure.limitScope).toBe('app');
+    expect(failure.retryAfterMs).toBeGreaterThan(3 * HOUR - 5_000);
+    expect(classifyXError(httpError(429, USAGE_CAPPED)).limitScope).toBe('app');
   });
 
   it('GIVEN an ordinary 429 THEN the shared reading of x-rate-limit-reset stands', () => {
