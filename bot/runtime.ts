@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import type { Keyring } from '../core/crypto.js';
 import type { Pool } from '../core/db/pool.js';
 import type { Logger } from '../core/logger.js';
+import type { MediaDownloader } from '../social/media-download.js';
 import type { ProviderRegistry } from '../social/registry.js';
 import { chatPlatformStatus } from './chat-platforms.js';
 import type { CommandDeps } from './commands/context.js';
@@ -23,6 +24,8 @@ export interface BotDeps {
   readonly keyring: Keyring;
   readonly registry: ProviderRegistry;
   readonly logger: Logger;
+  /** Downloads images attached to posts; without it, posts from chat carry none. */
+  readonly media?: MediaDownloader | undefined;
 }
 
 export interface BotOptions {
@@ -40,6 +43,7 @@ function commandDeps(config: Pick<Config, 'worker' | 'http' | 'providers'>, deps
     registry: deps.registry,
     logger: deps.logger,
     settings: config.worker,
+    ...(deps.media ? { media: deps.media } : {}),
     // OAuth linking finishes on the web server at HERALD_PUBLIC_URL; X needs its client configured.
     linking: {
       publicUrl: config.http.publicUrl,

@@ -14,6 +14,8 @@ import { migrate } from '../core/db/migrate.js';
 import { loadKeyring } from '../core/encryption-key.js';
 import type { Logger } from '../core/logger.js';
 import { migrateQueue } from '../core/queue.js';
+import { HERALD_VERSION } from '../core/version.js';
+import { createMediaDownloader, type MediaDownloader } from '../social/media-download.js';
 import { createProviderRegistry, type ProviderOverrides, type ProviderRegistry } from '../social/registry.js';
 import { createSenderPool, type SenderPool } from '../worker/delivery/senders.js';
 import { startWorker, type WorkerRuntime } from '../worker/runtime.js';
@@ -49,6 +51,7 @@ export async function startHerald(
   let registry: ProviderRegistry | undefined;
   let senders: SenderPool | undefined;
   let slack: SlackAdapter | undefined;
+  let media: MediaDownloader | undefined;
 
   const stop = async () => {
     await http?.close();
@@ -56,6 +59,7 @@ export async function startHerald(
     await worker?.stop();
     await senders?.close();
     await registry?.close();
+    await media?.close();
     await database.close();
   };
 
@@ -66,7 +70,13 @@ export async function startHerald(
     // The web role links OAuth accounts (and answers Slack in HTTP mode): it calls providers too.
     const needsRegistry = runs('worker') || runs('bot') || runs('web');
     if (needsRegistry) registry = createProviderRegistry(config, options.providerOverrides);
-    const botDeps = registry ? { pool: database.pool, keyring, registry, logger } : undefined;
+    // Images attached to a post in chat are downloaded by whichever process answers the command.
+    media = createMediaDownloader({
+      userAgent: `Herald/${HERALD_VERSION} (+${config.http.publicUrl})`,
+      timeoutMs: config.outbound.timeoutMs,
+      allowLoopback: config.outbound.allowLoopbackUrls,
+    });
+    const botDeps = registry ? { pool: database.pool, keyring, registry, logger, media } : undefined;
     // Slack's HTTP events and install pages are web routes; its Socket Mode connection is the bot's.
     slack = botDeps && (runs('bot') || runs('web')) ? prepareSlack(config, botDeps) : undefined;
     if (runs('worker') && registry) {

@@ -13,6 +13,8 @@ export interface AccountSummary {
   readonly platform: SocialPlatform;
   readonly handle: string;
   readonly displayName: string;
+  /** The account's own API host (Mastodon instance, Bluesky PDS), where it has one. */
+  readonly instanceUrl: string | undefined;
   readonly status: AccountStatus;
   readonly statusReason: string | undefined;
   readonly lastPolledAt: Date | undefined;
@@ -26,6 +28,7 @@ interface AccountRow {
   platform: SocialPlatform;
   handle: string;
   display_name: string;
+  instance_url: string | null;
   status: AccountStatus;
   status_reason: string | null;
   last_polled_at: Date | null;
@@ -34,7 +37,7 @@ interface AccountRow {
   feeds: number;
 }
 
-const SELECT = `SELECT a.id, a.platform, a.handle, a.display_name, a.status, a.status_reason, a.last_polled_at,
+const SELECT = `SELECT a.id, a.platform, a.handle, a.display_name, a.instance_url, a.status, a.status_reason, a.last_polled_at,
        a.next_poll_at, a.last_error, (SELECT count(*)::int FROM feeds f WHERE f.account_id = a.id) AS feeds
   FROM social_accounts a`;
 
@@ -44,6 +47,7 @@ function toSummary(row: AccountRow): AccountSummary {
     platform: row.platform,
     handle: row.handle,
     displayName: row.display_name,
+    instanceUrl: row.instance_url ?? undefined,
     status: row.status,
     statusReason: row.status_reason ?? undefined,
     lastPolledAt: row.last_polled_at ?? undefined,

@@ -5,11 +5,28 @@
  */
 import type { Keyring } from './crypto.js';
 import { withTransaction, type Pool, type Queryable } from './db/pool.js';
+import { storeMedia, type NewMedia } from './outbound-media.js';
 import type { SocialPlatform } from './platforms.js';
 
 export interface OutboundItem {
   readonly text: string;
 }
+
+/** An account connected at an aggregator rather than linked to Herald directly. */
+export interface AggregatorTarget {
+  readonly via: 'postforme' | 'late';
+  readonly platform: SocialPlatform;
+  readonly account: {
+    readonly id: string;
+    readonly username: string;
+    readonly profileId?: string | undefined;
+  };
+}
+
+/** One account to publish on: a linked account, or one at an aggregator; `items` when its own differ. */
+export type NewTarget = ({ readonly accountId: string } | { readonly aggregator: AggregatorTarget }) & {
+  readonly items?: readonly [OutboundItem, ...OutboundItem[]] | undefined;
+};
 
 export type TargetStatus = 'pending' | 'publishing' | 'unknown' | 'published' | 'failed' | 'cancelled';
 export type OutboundStatus =
@@ -20,7 +37,11 @@ export interface NewOutboundPost {
   readonly createdBy: string;
   readonly source: 'chat' | 'api' | 'cli';
   readonly items: readonly [OutboundItem, ...OutboundItem[]];
-  readonly accountIds: readonly string[];
+  readonly targets: readonly NewTarget[];
+  /** Images and videos, already downloaded and checked; on the first item of each target. */
+  readonly media?: readonly NewMedia[] | undefined;
+  /** The spec's campaign label, for history. */
+  readonly campaign?: string | undefined;
   /** Publish at this time; now when absent. */
   readonly scheduledFor?: Date | undefined;
   /** A retried request with the same key returns the first post instead of making another. */
@@ -40,8 +61,8 @@ export async function createOutboundPost(
   return withTransaction(pool, async (db) => {
     const inserted = await db.query<{ id: string }>(
       `INSERT INTO outbound_posts (tenant_id, created_by, source, content, status, scheduled_for, idempotency_key,
-                                  follow_up_enc)
-       VALUES ($1, $2, $3, $4, CASE WHEN $7 THEN 'draft' ELSE 'scheduled' END, $5, $6, $8)
+                                  follow_up_enc, campaign)
+       VALUES ($1, $2, $3, $4, CASE WHEN $7 THEN 'draft' ELSE 'scheduled' END, $5, $6, $8, $9)
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -53,6 +74,7 @@ export async function createOutboundPost(
         post.idempotencyKey ?? null,
         post.draft === true,
         post.followUp ? keyring.encrypt(post.followUp) : null,
+        post.campaign ?? null,
       ],
     );
     const id = inserted.rows[0]?.id;
@@ -64,11 +86,8 @@ export async function createOutboundPost(
       );
       return { id: existing.rows[0]?.id ?? '', created: false, targets: existing.rows[0]?.targets ?? 0 };
     }
-    const targets = await db.query(
-      `INSERT INTO outbound_targets (outbound_post_id, account_id, platform)
-       SELECT $1, a.id, a.platform FROM social_accounts a WHERE a.tenant_id = $2 AND a.id = ANY($3::uuid[])`,
-      [id, post.tenantId, post.accountIds],
-    );
+    const targets = await insertTargets(db, id, post.tenantId, post.targets);
+    await storeMedia(db, id, post.media ?? []);
     if (!post.draft) {
       await db.query(
         `SELECT graphile_worker.add_job('publish_post', json_build_object('postId', $1::text),
@@ -76,8 +95,47 @@ export async function createOutboundPost(
         [id, post.scheduledFor ?? null],
       );
     }
-    return { id, created: true, targets: targets.rowCount ?? 0 };
+    return { id, created: true, targets };
   });
+}
+
+/** The post's targets: linked accounts of the tenant (others are ignored) and aggregator accounts. */
+export async function insertTargets(
+  db: Queryable,
+  postId: string,
+  tenantId: string,
+  targets: readonly NewTarget[],
+): Promise<number> {
+  const direct = targets.flatMap((t) => ('accountId' in t ? [t] : []));
+  const linked = await db.query(
+    `INSERT INTO outbound_targets (outbound_post_id, account_id, platform, content)
+     SELECT $1, a.id, a.platform, t.content
+       FROM jsonb_to_recordset($3::jsonb) AS t(account_id uuid, content jsonb)
+       JOIN social_accounts a ON a.id = t.account_id AND a.tenant_id = $2`,
+    [
+      postId,
+      tenantId,
+      JSON.stringify(direct.map((t) => ({ account_id: t.accountId, content: t.items ?? null }))),
+    ],
+  );
+  const routed = targets.flatMap((t) => ('aggregator' in t ? [t] : []));
+  const viaAggregator = await db.query(
+    `INSERT INTO outbound_targets (outbound_post_id, platform, via, aggregator_account, content)
+     SELECT $1, t.platform, t.via, t.account, t.content
+       FROM jsonb_to_recordset($2::jsonb) AS t(platform text, via text, account jsonb, content jsonb)`,
+    [
+      postId,
+      JSON.stringify(
+        routed.map((t) => ({
+          platform: t.aggregator.platform,
+          via: t.aggregator.via,
+          account: t.aggregator.account,
+          content: t.items ?? null,
+        })),
+      ),
+    ],
+  );
+  return (linked.rowCount ?? 0) + (viaAggregator.rowCount ?? 0);
 }
 
 export interface PublishTarget {
@@ -86,6 +144,11 @@ export interface PublishTarget {
   readonly platform: SocialPlatform;
   readonly status: TargetStatus;
   readonly attempts: number;
+  /** This target's own items (a thread split for its platform), else the post's. */
+  readonly items: readonly [OutboundItem, ...OutboundItem[]] | undefined;
+  readonly aggregator: AggregatorTarget | undefined;
+  /** The aggregator's id of a post made by an earlier attempt whose result was not known. */
+  readonly aggregatorPostId: string | undefined;
 }
 
 export interface PostToPublish {
@@ -126,8 +189,13 @@ export async function startPublishing(
     platform: SocialPlatform;
     status: TargetStatus;
     attempts: number;
+    content: [OutboundItem, ...OutboundItem[]] | null;
+    via: 'direct' | 'postforme' | 'late';
+    aggregator_account: AggregatorTarget['account'] | null;
+    aggregator_post_id: string | null;
   }>(
-    'SELECT id, account_id, platform, status, attempts FROM outbound_targets WHERE outbound_post_id = $1 ORDER BY id',
+    `SELECT id, account_id, platform, status, attempts, content, via, aggregator_account, aggregator_post_id
+       FROM outbound_targets WHERE outbound_post_id = $1 ORDER BY id`,
     [postId],
   );
   return {
@@ -143,6 +211,12 @@ export async function startPublishing(
       platform: t.platform,
       status: t.status,
       attempts: t.attempts,
+      items: t.content ?? undefined,
+      aggregator:
+        t.via !== 'direct' && t.aggregator_account
+          ? { via: t.via, platform: t.platform, account: t.aggregator_account }
+          : undefined,
+      aggregatorPostId: t.aggregator_post_id ?? undefined,
     })),
   };
 }
@@ -234,15 +308,26 @@ export interface OutboundSummary {
   readonly id: string;
   readonly status: OutboundStatus;
   readonly text: string;
+  readonly campaign: string | undefined;
   readonly scheduledFor: Date | undefined;
   readonly createdAt: Date;
+  readonly completedAt: Date | undefined;
   readonly targets: ReadonlyArray<{
     platform: string;
     handle: string;
     status: TargetStatus;
+    /** `direct`, or the aggregator that published it. */
+    via: string;
     url?: string;
     error?: string;
   }>;
+}
+
+export interface OutboundFilter {
+  readonly statuses?: readonly OutboundStatus[];
+  readonly campaign?: string;
+  /** Only posts with a target on this account (handle, as linked or at an aggregator). */
+  readonly handle?: string;
 }
 
 /** The tenant's posts, newest first (drafts left out). */
@@ -251,41 +336,61 @@ export async function listOutboundPosts(
   tenantId: string,
   limit: number,
   postId?: string,
+  filter: OutboundFilter = {},
 ): Promise<OutboundSummary[]> {
   const { rows } = await db.query<{
     id: string;
     status: OutboundStatus;
     content: OutboundItem[];
+    campaign: string | null;
     scheduled_for: Date | null;
     created_at: Date;
+    completed_at: Date | null;
     targets: Array<{
       platform: string;
       handle: string | null;
       status: TargetStatus;
+      via: string;
       url: string | null;
       error: string | null;
     }>;
   }>(
-    `SELECT p.id, p.status, p.content, p.scheduled_for, p.created_at,
-            coalesce((SELECT json_agg(json_build_object('platform', t.platform, 'handle', a.handle, 'status', t.status,
-                                                        'url', t.url, 'error', t.error) ORDER BY t.id)
-                        FROM outbound_targets t LEFT JOIN social_accounts a ON a.id = t.account_id
-                       WHERE t.outbound_post_id = p.id), '[]') AS targets
+    `WITH shown AS (
+       SELECT t.*, coalesce(a.handle, t.aggregator_account->>'username') AS handle
+         FROM outbound_targets t LEFT JOIN social_accounts a ON a.id = t.account_id)
+     SELECT p.id, p.status, p.content, p.campaign, p.scheduled_for, p.created_at, p.completed_at,
+            coalesce((SELECT json_agg(json_build_object('platform', s.platform, 'handle', s.handle, 'status', s.status,
+                                                        'via', s.via, 'url', s.url, 'error', s.error) ORDER BY s.id)
+                        FROM shown s WHERE s.outbound_post_id = p.id), '[]') AS targets
        FROM outbound_posts p
       WHERE p.tenant_id = $1 AND p.status <> 'draft' AND ($3::uuid IS NULL OR p.id = $3)
-      ORDER BY p.created_at DESC LIMIT $2`,
-    [tenantId, limit, postId ?? null],
+        AND ($4::text[] IS NULL OR p.status = ANY($4))
+        AND ($5::text IS NULL OR lower(p.campaign) = lower($5))
+        AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM shown s WHERE s.outbound_post_id = p.id
+                                                                 AND lower(s.handle) = lower($6)))
+      ORDER BY coalesce(p.completed_at, p.scheduled_for, p.created_at) DESC LIMIT $2`,
+    [
+      tenantId,
+      limit,
+      postId ?? null,
+      filter.statuses ? [...filter.statuses] : null,
+      filter.campaign ?? null,
+      filter.handle?.replace(/^@/, '') ?? null,
+    ],
   );
   return rows.map((row) => ({
     id: row.id,
     status: row.status,
     text: row.content[0]?.text ?? '',
+    campaign: row.campaign ?? undefined,
     scheduledFor: row.scheduled_for ?? undefined,
     createdAt: row.created_at,
+    completedAt: row.completed_at ?? undefined,
     targets: row.targets.map((t) => ({
       platform: t.platform,
       handle: t.handle ?? '(unlinked)',
       status: t.status,
+      via: t.via,
       ...(t.url ? { url: t.url } : {}),
       ...(t.error ? { error: t.error } : {}),
     })),

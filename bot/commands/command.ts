@@ -10,9 +10,12 @@ import type { CommandResult } from './reply.js';
 
 /**
  * What an option holds. `account` and `feed` are Herald ids the adapters offer with autocomplete;
- * `channel` and `role` are the chat platform's ids, picked with its own pickers.
+ * `channel` and `role` are the chat platform's ids, picked with its own pickers; `attachment` is a
+ * file the person attached (the adapter passes `{ url, fileName, contentType, size }` as JSON) or a
+ * URL typed where the platform has no file picker.
  */
-export type OptionKind = 'string' | 'integer' | 'boolean' | 'channel' | 'role' | 'account' | 'feed';
+export type OptionKind =
+  'string' | 'integer' | 'boolean' | 'channel' | 'role' | 'account' | 'feed' | 'attachment';
 
 export interface OptionSpec {
   /** As typed: lower-case words joined by '-' (`min-engagement`). */

@@ -7,6 +7,7 @@ import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChatPlatform } from '../../core/platforms.js';
+import type { MediaDownloader } from '../../social/media-download.js';
 import type { ProviderRegistry } from '../../social/registry.js';
 
 export interface TenantRef {
@@ -43,6 +44,8 @@ export interface ChatCapabilities {
   /** How the platform writes a link to a channel or role inside a message (never pings a role). */
   channelMention(channelId: string): string;
   roleMention(roleId: string): string;
+  /** The token a file URL of this chat platform needs (Slack's private file URLs), if any. */
+  attachmentBearer?(url: URL): string | undefined;
 }
 
 /** What OAuth linking needs: where Herald's web server is, and which platforms have a client set up. */
@@ -61,6 +64,8 @@ export interface CommandDeps {
   readonly now?: () => Date;
   /** Absent where no web server can finish an OAuth flow (the CLI). */
   readonly linking?: LinkingSetup;
+  /** Downloads attached images through the SSRF guard; absent where posts cannot carry any. */
+  readonly media?: MediaDownloader;
 }
 
 export interface CommandContext {

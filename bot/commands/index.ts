@@ -3,7 +3,8 @@ import { feedAdd } from './feed-add.js';
 import { feedEdit, feedList, feedPause, feedRemove, feedResume } from './feed-manage.js';
 import { feedImportNow, feedTest, feedTestSend } from './feed-test.js';
 import { heraldHelp, heraldPublishers, heraldStatus, heraldTimezone } from './herald.js';
-import { postCancel, postCancelAction, postList, postNew, postPublish } from './post.js';
+import { postHistory, postList } from './post-history.js';
+import { postCancel, postCancelAction, postEdit, postEditSave, postNew, postPublish } from './post.js';
 import { disconnectConfirm, socialAccounts, socialDisconnect, socialReconnect } from './social-accounts.js';
 import { connectBluesky, socialConnect } from './social-connect.js';
 import type { Command } from './command.js';
@@ -30,6 +31,7 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
     feedImportNow,
     postNew,
     postList,
+    postHistory,
     postCancel,
     heraldStatus(options.heartbeatSeconds),
     heraldTimezone,
@@ -38,7 +40,15 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
   commands.push(heraldHelp(() => commands));
   return {
     commands,
-    actions: [feedTestSend, connectBluesky, disconnectConfirm, postPublish, postCancelAction],
+    actions: [
+      feedTestSend,
+      connectBluesky,
+      disconnectConfirm,
+      postPublish,
+      postCancelAction,
+      postEdit,
+      postEditSave,
+    ],
   };
 }
 

@@ -1,25 +1,20 @@
 /**
- * Publishing from chat: `post new` shows a private preview per target (the text counted the
- * platform's way against its limit) with Publish and Cancel; `post list` shows scheduled and recent
- * posts with each platform's result; `post cancel` stops one that has not started.
+ * Publishing from chat: `post new` downloads the attached images once and shows a private preview
+ * per target (the text counted the platform's way, a thread where it is too long, the media
+ * accepted or refused) with Publish, Edit and Cancel; `post cancel` stops one that has not started.
  */
 import { z } from 'zod';
 import { listAccounts, type AccountSummary } from '../../core/account-store.js';
-import {
-  cancelOutboundPost,
-  confirmDraft,
-  createOutboundPost,
-  listOutboundPosts,
-} from '../../core/outbound-store.js';
-import { PLATFORM_INFO } from '../../core/platforms.js';
-import { checkLength } from '../../social/text-length.js';
+import { loadDraft, rewriteDraft, type StoredDraft } from '../../core/outbound-drafts.js';
+import { cancelOutboundPost, confirmDraft, createOutboundPost } from '../../core/outbound-store.js';
 import { defineCommand, type CommandAction } from './command.js';
 import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
-import { reply, type ReplyField } from './reply.js';
-import { accountLabel } from './resolve.js';
+import { attachmentOption, collectMedia } from './post-media.js';
+import { buildPreview, linkedTarget, type Preview } from './post-preview.js';
+import { reply, type CommandResult } from './reply.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `2026-11-24 09:30` in the tenant's time zone, or an ISO time with its offset. */
 export function parseWhen(typed: string, timeZone: string): Date | undefined {
@@ -87,6 +82,48 @@ function pickAccounts(all: readonly AccountSummary[], typed: string | undefined)
   return [...picked.values()];
 }
 
+const CAMPAIGN = z
+  .string()
+  .trim()
+  .min(1, { error: 'is empty' })
+  .max(80, { error: 'must be at most 80 characters' })
+  .optional();
+
+const IMAGE_OPTIONS = ['image', 'image2', 'image3', 'image4'] as const;
+
+/** The preview's reply: what goes where, and Publish (or Schedule) / Edit / Cancel. */
+function previewReply(
+  draftId: string,
+  text: string,
+  preview: Preview,
+  scheduledFor: Date | undefined,
+  campaign: string | undefined,
+): CommandResult {
+  const when = scheduledFor ? `at ${scheduledFor.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'now';
+  const verb = scheduledFor ? 'Schedule' : 'Publish';
+  const split = preview.splitUnasked;
+  return reply.info(text, {
+    title: `Preview: post ${when}${campaign ? ` · campaign ${campaign}` : ''}`,
+    fields: preview.fields,
+    buttons: [
+      {
+        actionId: `post-publish:${draftId}`,
+        label: split.length > 0 ? `${verb}, as a thread on ${split.join(', ')}` : verb,
+        style: 'primary',
+      },
+      { actionId: `post-edit:${draftId}`, label: 'Edit', style: 'secondary' },
+      { actionId: `post-cancel:${draftId}`, label: 'Cancel', style: 'danger' },
+    ],
+  });
+}
+
+function nothingFits(text: string, preview: Preview): CommandResult {
+  return reply.error(text, {
+    title: 'Preview: no account can take this post',
+    fields: preview.fields,
+  });
+}
+
 export const postNew = defineCommand({
   path: ['post', 'new'],
   description: 'Write a post for your linked accounts: a private preview first, then Publish',
@@ -99,69 +136,116 @@ export const postNew = defineCommand({
       kind: 'string',
       description: 'Accounts or platforms, comma-separated (default: all)',
     },
+    ...IMAGE_OPTIONS.map((name, index) => ({
+      name,
+      kind: 'attachment' as const,
+      description: index === 0 ? 'An image to post with it (up to 4)' : `Image ${index + 1}`,
+    })),
     { name: 'schedule', kind: 'string', description: 'When, in this server’s time zone: 2026-12-01 09:00' },
+    {
+      name: 'thread',
+      kind: 'boolean',
+      description: 'Where the text is too long for a platform, post it there as a thread',
+    },
+    { name: 'campaign', kind: 'string', description: 'A label to find it by in post history', maxLength: 80 },
   ],
   input: z.object({
     text: z.string({ error: 'is required' }).trim().min(1, { error: 'is empty' }),
     accounts: z.string().optional(),
+    image: attachmentOption.optional(),
+    image2: attachmentOption.optional(),
+    image3: attachmentOption.optional(),
+    image4: attachmentOption.optional(),
     schedule: z.string().optional(),
+    thread: z.boolean().default(false),
+    campaign: CAMPAIGN,
   }),
   async run(ctx, input) {
-    const targets = pickAccounts(await listAccounts(ctx.deps.pool, ctx.tenant.id), input.accounts);
-    if (targets.length === 0)
+    const accounts = pickAccounts(await listAccounts(ctx.deps.pool, ctx.tenant.id), input.accounts);
+    if (accounts.length === 0)
       throw new CommandError(
         'not-found',
         'No linked account can be posted to yet. Link one with `social connect`.',
       );
     const now = ctx.deps.now?.() ?? new Date();
-    const timeZone = await tenantTimeZone(ctx);
     let scheduledFor: Date | undefined;
     if (input.schedule) {
+      const timeZone = await tenantTimeZone(ctx);
       scheduledFor = parseWhen(input.schedule, timeZone);
       if (!scheduledFor)
         throw new CommandError('invalid', `schedule: write it as 2026-12-01 09:00 (${timeZone}).`);
       if (scheduledFor < now) throw new CommandError('invalid', 'schedule: that time has passed.');
     }
-    const fields: ReplyField[] = [];
-    let fits = true;
-    for (const account of targets) {
-      const provider = ctx.deps.registry.get(account.platform);
-      const check = checkLength(input.text, provider.limits);
-      fits &&= check.ok;
-      fields.push({
-        name: accountLabel(account),
-        value: check.ok
-          ? `✅ ${check.length}/${check.max} (counted as ${PLATFORM_INFO[account.platform].displayName} counts)`
-          : `❌ ${check.length}/${check.max}: too long for ${PLATFORM_INFO[account.platform].displayName}. Shorten it (splitting into a thread is not built yet).`,
-        inline: true,
-      });
-    }
-    if (!fits) return reply.error(input.text, { title: 'Preview: too long for some accounts', fields });
+    const attachments = [input.image, input.image2, input.image3, input.image4].flatMap((a) =>
+      a ? [a] : [],
+    );
+    const { media, facts } = await collectMedia(ctx, attachments);
+    const candidates = await Promise.all(accounts.map((account) => linkedTarget(ctx, account)));
+    const preview = buildPreview(input.text, candidates, facts, { thread: input.thread });
+    if (preview.targets.length === 0) return nothingFits(input.text, preview);
     const draft = await createOutboundPost(ctx.deps.pool, ctx.deps.keyring, {
       tenantId: ctx.tenant.id,
       createdBy: ctx.user.id,
       source: 'chat',
       items: [{ text: input.text }],
-      accountIds: targets.map((t) => t.id),
+      targets: preview.targets,
+      media,
+      campaign: input.campaign,
       scheduledFor,
       draft: true,
       followUp: ctx.followUp,
     });
-    const when = scheduledFor ? `at ${scheduledFor.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'now';
-    return reply.info(input.text, {
-      title: `Preview: post ${when}`,
-      fields,
-      buttons: [
-        {
-          actionId: `post-publish:${draft.id}`,
-          label: scheduledFor ? 'Schedule' : 'Publish',
-          style: 'primary',
-        },
-        { actionId: `post-cancel:${draft.id}`, label: 'Cancel', style: 'danger' },
-      ],
-    });
+    return previewReply(draft.id, input.text, preview, scheduledFor, input.campaign);
   },
 });
+
+/** Edit: the draft's text in a private form; saving it shows a new preview of the same draft. */
+export const postEdit: CommandAction = {
+  id: 'post-edit',
+  requires: 'publisher',
+  async run(ctx, args) {
+    const draft = await draftOf(ctx, args[0]);
+    return {
+      kind: 'form',
+      submitId: `post-edit-save:${draft.id}`,
+      title: 'Edit the post',
+      fields: [{ id: 'text', label: 'Text', required: true, maxLength: 4000, value: draft.text }],
+    };
+  },
+};
+
+export const postEditSave: CommandAction = {
+  id: 'post-edit-save',
+  requires: 'publisher',
+  async run(ctx, args, form) {
+    const draft = await draftOf(ctx, args[0]);
+    const text = (form?.text ?? '').trim();
+    if (!text) throw new CommandError('invalid', 'text: is empty.');
+    const linked = await listAccounts(ctx.deps.pool, ctx.tenant.id);
+    const candidates = await Promise.all(
+      draft.targets.flatMap((target) => {
+        const account = 'accountId' in target ? linked.find((a) => a.id === target.accountId) : undefined;
+        return account ? [linkedTarget(ctx, account)] : [];
+      }),
+    );
+    const facts = draft.media.map((m) => ({ mimeType: m.mimeType, byteSize: m.byteSize, label: m.fileName }));
+    const preview = buildPreview(text, candidates, facts, { thread: false });
+    if (preview.targets.length === 0) return nothingFits(text, preview);
+    if (!(await rewriteDraft(ctx.deps.pool, ctx.tenant.id, draft.id, [{ text }], preview.targets)))
+      throw new CommandError(
+        'not-found',
+        'This preview was already published or cancelled. See `post list`.',
+      );
+    return previewReply(draft.id, text, preview, draft.scheduledFor, draft.campaign);
+  },
+};
+
+async function draftOf(ctx: CommandContext, id: string | undefined): Promise<StoredDraft> {
+  const draft = id && UUID.test(id) ? await loadDraft(ctx.deps.pool, ctx.tenant.id, id) : undefined;
+  if (!draft)
+    throw new CommandError('not-found', 'This preview was already published or cancelled. See `post list`.');
+  return draft;
+}
 
 export const postPublish: CommandAction = {
   id: 'post-publish',
@@ -199,37 +283,5 @@ export const postCancel = defineCommand({
   input: z.object({ post: z.string({ error: 'is required' }).regex(UUID, { error: 'is not a post id' }) }),
   async run(ctx, input) {
     return postCancelAction.run(ctx, [input.post]);
-  },
-});
-
-export const postList = defineCommand({
-  path: ['post', 'list'],
-  description: 'Scheduled and recent posts, with each platform’s result',
-  example: 'post list account:@acme',
-  requires: 'member',
-  options: [{ name: 'account', kind: 'string', description: 'Only posts to this account (handle)' }],
-  input: z.object({ account: z.string().optional() }),
-  async run(ctx, input) {
-    const wanted = input.account?.trim().replace(/^@/, '').toLowerCase();
-    const posts = (await listOutboundPosts(ctx.deps.pool, ctx.tenant.id, 50)).filter(
-      (post) => !wanted || post.targets.some((t) => t.handle.toLowerCase() === wanted),
-    );
-    if (posts.length === 0) return reply.info('No posts yet. Write one with `post new`.', { title: 'Posts' });
-    const fields = posts.slice(0, 25).map((post) => ({
-      name: `${post.status} · ${post.text.length > 60 ? `${post.text.slice(0, 59)}…` : post.text}`,
-      value: [
-        ...post.targets.map(
-          (t) =>
-            `${t.handle} (${t.platform}): ${t.status}${t.url ? ` ${t.url}` : ''}${t.error ? `: ${t.error}` : ''}`,
-        ),
-        post.scheduledFor && post.status === 'scheduled'
-          ? `scheduled ${post.scheduledFor.toISOString()}`
-          : '',
-        `id \`${post.id}\``,
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    }));
-    return reply.info(`${posts.length} post${posts.length === 1 ? '' : 's'}.`, { title: 'Posts', fields });
   },
 });

@@ -39,6 +39,8 @@ export interface FormField {
   readonly secret?: boolean;
   readonly required?: boolean;
   readonly maxLength?: number;
+  /** What the field starts with (the text being edited); never set on a secret field. */
+  readonly value?: string;
 }
 
 /** A private form (Discord modal, Slack modal) whose submission runs the action `submitId`. */

@@ -50,13 +50,16 @@ const SUBCOMMAND_TYPES: readonly ApplicationCommandOptionType[] = [
   ApplicationCommandOptionType.SubcommandGroup,
 ];
 
-/** Option values by name, subcommands flattened; channels and roles arrive as their ids. */
+/** Option values by name, subcommands flattened; channels and roles arrive as their ids, files as JSON. */
 export function rawOptions(options: readonly CommandInteractionOption[]): RawInput {
   const raw: Record<string, string | number | boolean> = {};
   const walk = (list: readonly CommandInteractionOption[]) => {
     for (const option of list) {
       if (SUBCOMMAND_TYPES.includes(option.type)) walk(option.options ?? []);
-      else if (option.value !== undefined && option.value !== null) raw[option.name] = option.value;
+      else if (option.type === ApplicationCommandOptionType.Attachment && option.attachment) {
+        const { url, name, contentType, size } = option.attachment;
+        raw[option.name] = JSON.stringify({ url, fileName: name, contentType, size });
+      } else if (option.value !== undefined && option.value !== null) raw[option.name] = option.value;
     }
   };
   walk(options);

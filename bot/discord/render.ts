@@ -126,6 +126,9 @@ export function renderModal(form: Form): APIModalInteractionResponseCallbackData
           required: field.required === true,
           ...(field.maxLength === undefined ? {} : { max_length: maxLength }),
           ...(field.placeholder ? { placeholder: fit(field.placeholder, LIMITS.placeholder) } : {}),
+          ...(field.value !== undefined && field.secret !== true
+            ? { value: field.value.slice(0, maxLength) }
+            : {}),
         },
       };
     }),

@@ -76,6 +76,8 @@ export function toDiscordOption(spec: OptionSpec): APIApplicationCommandBasicOpt
       return { ...base, type: T.Channel, channel_types: [...POSTABLE_CHANNEL_TYPES] };
     case 'role':
       return { ...base, type: T.Role };
+    case 'attachment':
+      return { ...base, type: T.Attachment };
   }
 }
 

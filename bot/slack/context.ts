@@ -38,6 +38,11 @@ export function slackChat(client: WebClient): ChatCapabilities {
     },
     channelMention: (channelId) => slackReference('#', channelId),
     roleMention: (groupId) => slackReference('!subteam^', groupId),
+    // Slack's file URLs are private: they need the workspace's bot token, and no other host gets it.
+    attachmentBearer: (url) =>
+      url.hostname === 'files.slack.com' || url.host === new URL(client.slackApiUrl).host
+        ? client.token
+        : undefined,
   };
 }
 

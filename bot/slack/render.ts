@@ -101,6 +101,8 @@ export function renderModal(form: Form, privateMetadata: string): ModalView {
           ? { placeholder: { type: 'plain_text', text: clip(field.placeholder, 150) } }
           : {}),
         ...(field.maxLength ? { max_length: field.maxLength } : {}),
+        ...(field.maxLength !== undefined && field.maxLength > 200 ? { multiline: true } : {}),
+        ...(field.value !== undefined && field.secret !== true ? { initial_value: field.value } : {}),
       },
     })),
   };

@@ -10,6 +10,7 @@ import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
 import type { ProviderError } from '../../core/errors.js';
 import { findLinkedAccountById } from '../../core/linked-accounts.js';
+import { loadMedia, type StoredMedia } from '../../core/outbound-media.js';
 import type { Logger } from '../../core/logger.js';
 import {
   finishOutboundPost,
@@ -25,7 +26,7 @@ import {
 } from '../../core/outbound-store.js';
 import type { SocialPlatform } from '../../core/platforms.js';
 import { accountRefOf } from '../../social/account-ref.js';
-import type { AccountRef, Draft, SocialProvider } from '../../social/provider.js';
+import type { AccountRef, Draft, DraftMedia, SocialProvider } from '../../social/provider.js';
 import { refreshAccount } from '../poll/refresh.js';
 
 export interface PublishDeps {
@@ -52,8 +53,9 @@ async function alreadyPublished(
   provider: SocialProvider,
   ref: AccountRef,
   post: PostToPublish,
+  target: PublishTarget,
 ): Promise<{ platformPostId: string; url: string } | undefined> {
-  const wanted = fold(post.items[0].text);
+  const wanted = fold((target.items ?? post.items)[0].text);
   // A minute of slack for clocks: the platform's timestamp against the post's creation in our database.
   const since = post.createdAt.getTime() - 60_000;
   const { posts } = await provider.fetchPosts(ref, null);
@@ -61,16 +63,22 @@ async function alreadyPublished(
   return found ? { platformPostId: found.platformId, url: found.permalink } : undefined;
 }
 
-function draftOf(post: PostToPublish, target: PublishTarget): Draft {
-  const [first, ...rest] = post.items;
+/** The target's items (its own thread split, else the post's), the media on the first one. */
+function draftOf(post: PostToPublish, target: PublishTarget, media: readonly StoredMedia[]): Draft {
+  const [first, ...rest] = target.items ?? post.items;
+  const attached: DraftMedia[] = media.map((m) => ({ data: m.data, mimeType: m.mimeType, fileName: m.fileName }));
   const item = (entry: OutboundItem) => ({ text: entry.text, media: [] });
-  return { items: [item(first), ...rest.map(item)], idempotencyKey: `${post.id}:${target.id}` };
+  return {
+    items: [{ text: first.text, media: attached }, ...rest.map(item)],
+    idempotencyKey: `${post.id}:${target.id}`,
+  };
 }
 
 async function publishTarget(
   deps: PublishDeps,
   post: PostToPublish,
   target: PublishTarget,
+  media: readonly StoredMedia[],
 ): Promise<'done' | 'retry'> {
   const log = deps.logger.child({ postId: post.id, targetId: target.id, platform: target.platform });
   const account = target.accountId
@@ -99,7 +107,7 @@ async function publishTarget(
   let ref = accountRefOf(account);
   try {
     if (target.status === 'publishing' || target.status === 'unknown') {
-      const found = await alreadyPublished(provider, ref, post);
+      const found = await alreadyPublished(provider, ref, post, target);
       if (found) {
         await recordPublished(deps.pool, target.id, found);
         log.info({ url: found.url }, 'an earlier attempt had published it: recorded, not sent again');
@@ -109,12 +117,12 @@ async function publishTarget(
     await recordPublishIntent(deps.pool, target.id);
     let published;
     try {
-      published = await publish(ref, draftOf(post, target));
+      published = await publish(ref, draftOf(post, target, media));
     } catch (err) {
       if (provider.classifyError(err).kind !== 'refresh-token' || !provider.refresh) throw err;
       // A token that expired early: refresh once; the call was refused, so nothing was published.
       ref = await refreshAccount(deps, provider, account.id, ref.credentials?.accessToken);
-      published = await publish(ref, draftOf(post, target));
+      published = await publish(ref, draftOf(post, target, media));
     }
     const first = published[0];
     if (!first) throw new Error('the platform answered without the published post');
@@ -142,10 +150,11 @@ export async function publishPost(deps: PublishDeps, postId: string): Promise<Pu
   const post = await startPublishing(deps.pool, deps.keyring, postId);
   if (!post || post.status !== 'publishing') return { status: post?.status, retry: 0 };
   let retry = 0;
+  const media = await loadMedia(deps.pool, post.id);
   for (const target of post.targets) {
     if (target.status === 'published' || target.status === 'failed' || target.status === 'cancelled')
       continue;
-    if ((await publishTarget(deps, post, target)) === 'retry') retry++;
+    if ((await publishTarget(deps, post, target, media)) === 'retry') retry++;
   }
   if (retry > 0) return { status: undefined, retry };
   const status = await finishOutboundPost(deps.pool, postId);

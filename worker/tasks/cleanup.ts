@@ -1,10 +1,11 @@
 /**
  * Hourly housekeeping: removes connect links that expired or were used, import logs past retention,
- * and heartbeats of workers that stopped long ago. Safe to run twice (deletes are idempotent).
+ * heartbeats of workers that stopped long ago, abandoned previews, and the bytes of old posts' images. Safe to run twice (deletes are idempotent).
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { Queryable } from '../../core/db/pool.js';
+import { pruneMedia } from '../../core/outbound-media.js';
 
 export const cleanupPayloadSchema = z.object({
   importLogRetentionDays: z.number().int().min(1).max(3650).default(30),
@@ -15,7 +16,12 @@ export interface CleanupReport {
   readonly oauthStates: number;
   readonly importLogs: number;
   readonly heartbeats: number;
+  readonly drafts: number;
+  readonly media: number;
 }
+
+/** Days the bytes of a finished post's images are kept (a failed post can still be looked into). */
+const MEDIA_RETENTION_DAYS = 7;
 
 export async function runCleanup(
   db: Queryable,
@@ -29,10 +35,17 @@ export async function runCleanup(
     [payload.importLogRetentionDays],
   );
   const beats = await db.query(`DELETE FROM worker_heartbeats WHERE beat_at < now() - interval '1 day'`);
+  // A preview nobody published or cancelled within a day is abandoned; its images go with it.
+  const drafts = await db.query(
+    `DELETE FROM outbound_posts WHERE status = 'draft' AND created_at < now() - interval '1 day'`,
+  );
+  const media = await pruneMedia(db, MEDIA_RETENTION_DAYS);
   return {
     oauthStates: states.rowCount ?? 0,
     importLogs: logs.rowCount ?? 0,
     heartbeats: beats.rowCount ?? 0,
+    drafts: drafts.rowCount ?? 0,
+    media,
   };
 }
 

@@ -107,18 +107,22 @@ describe('posting from chat', () => {
     expect(asReply(await runAction(catalogue, ctx(), publish.actionId)).tone).toBe('error');
   });
 
-  it('GIVEN text over the platform’s limit THEN the preview says so and offers no Publish', async () => {
+  it('GIVEN text over the platform’s limit THEN the preview says so and offers a thread, not a cut post', async () => {
     const preview = await run('post new', { text: 'x'.repeat(501) });
-    expect(preview.tone).toBe('error');
-    expect(allText(preview)).toContain('501/500');
-    expect(preview.buttons ?? []).toEqual([]);
+    expect(allText(preview)).toContain('501/500: too long for one Mastodon post; a thread of 2 (500 + 1)');
+    expect(preview.buttons!.map((b) => b.label)).toEqual([
+      'Publish, as a thread on Mastodon',
+      'Edit',
+      'Cancel',
+    ]);
+    await runAction(catalogue, ctx(), preview.buttons![2]!.actionId);
   });
 
   it('GIVEN a schedule THEN it is read in the server’s time zone and can be cancelled before it runs', async () => {
     const preview = await run('post new', { text: 'Later, in Paris', schedule: '2099-06-01 09:00' });
     expect(preview.title).toContain('2099-06-01 07:00 UTC');
     await runAction(catalogue, ctx(), preview.buttons![0]!.actionId);
-    const id = /id `([0-9a-f-]{36})`/.exec(allText(await run('post list', {})))![1]!;
+    const id = /post cancel post:([0-9a-f-]{36})/.exec(allText(await run('post list', {})))![1]!;
     expect(allText(await run('post cancel', { post: id }))).toContain('Cancelled');
     const { rows } = await db.pool.query(`SELECT 1 FROM graphile_worker.jobs WHERE key = 'publish:' || $1`, [
       id,

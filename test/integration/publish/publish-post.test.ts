@@ -103,7 +103,7 @@ describe('publishing a post to several accounts', () => {
       createdBy: 'U1',
       source: 'chat',
       items: [{ text }],
-      accountIds: platforms.map((p) => accounts[p]!),
+      targets: platforms.map((p) => ({ accountId: accounts[p]! })),
     });
   const tweets = () => x.requestsTo('POST', '/2/tweets').length;
 
@@ -182,7 +182,7 @@ describe('publishing a post to several accounts', () => {
         createdBy: 'U1',
         source: 'api',
         items: [{ text: 'Once only' }],
-        accountIds: [accounts.x!],
+        targets: [{ accountId: accounts.x! }],
         idempotencyKey: 'req-42',
       });
     const first = await make();

@@ -8,6 +8,7 @@ const account: AccountSummary = {
   platform: 'bluesky',
   handle: 'acme.bsky.social',
   displayName: 'Acme',
+  instanceUrl: undefined,
   status: 'needs_reconnect',
   statusReason: 'the app password was revoked',
   lastPolledAt: new Date('2026-11-23T10:00:00Z'),
