@@ -66,7 +66,11 @@ async function alreadyPublished(
 /** The target's items (its own thread split, else the post's), the media on the first one. */
 function draftOf(post: PostToPublish, target: PublishTarget, media: readonly StoredMedia[]): Draft {
   const [first, ...rest] = target.items ?? post.items;
-  const attached: DraftMedia[] = media.map((m) => ({ data: m.data, mimeType: m.mimeType, fileName: m.fileName }));
+  const attached: DraftMedia[] = media.map((m) => ({
+    data: m.data,
+    mimeType: m.mimeType,
+    fileName: m.fileName,
+  }));
   const item = (entry: OutboundItem) => ({ text: entry.text, media: [] });
   return {
     items: [{ text: first.text, media: attached }, ...rest.map(item)],
