@@ -15,6 +15,7 @@ import {
   type MastodonProvider,
   type MastodonProviderOptions,
 } from './mastodon/provider.js';
+import { createAggregatorRoutes, type AggregatorRoutes } from './aggregators/routes.js';
 import type { SocialProvider } from './provider.js';
 import type { RateLimitStyle } from './rate-limit.js';
 import { createRssProvider, type RssProvider, type RssProviderOptions } from './rss/provider.js';
@@ -45,10 +46,14 @@ export interface ProviderOverrides {
   readonly rss?: RssProviderOptions;
   /** Replaces each platform's API base URL. */
   readonly apiUrls?: Partial<Record<ImplementedPlatform, string>>;
+  /** The pause before each result check of an aggregator post (tests shorten it). */
+  readonly aggregatorResultDelayMs?: number;
 }
 
 export interface ProviderRegistry {
   readonly providers: ProviderMap;
+  /** PostForMe and LATE, for platforms a tenant reaches through them. */
+  readonly aggregators: AggregatorRoutes;
   has(platform: SocialPlatform): platform is ImplementedPlatform;
   /** The provider of `platform`; a ProviderError (bad-request) when Herald has none yet. */
   get(platform: SocialPlatform): SocialProvider;
@@ -56,7 +61,7 @@ export interface ProviderRegistry {
 }
 
 export function createProviderRegistry(
-  config: Pick<Config, 'providers' | 'outbound' | 'http'>,
+  config: Pick<Config, 'providers' | 'outbound' | 'http' | 'aggregators'>,
   overrides: ProviderOverrides = {},
 ): ProviderRegistry {
   const userAgent = `Herald/${HERALD_VERSION} (+${config.http.publicUrl})`;
@@ -86,9 +91,26 @@ export function createProviderRegistry(
     mastodon: createMastodonProvider(deps('mastodon'), overrides.mastodon),
     rss: createRssProvider(deps('rss'), overrides.rss),
   };
+  // Both aggregators send Retry-After on a 429 and document no reset header.
+  const aggregatorHttp = createHttpClient({
+    platform: 'aggregator',
+    userAgent,
+    rateLimitStyle: 'none',
+    timeoutMs: config.outbound.timeoutMs,
+    allowLoopback: config.outbound.allowLoopbackUrls,
+  });
+  clients.push(aggregatorHttp);
+  const aggregators = createAggregatorRoutes(
+    config.aggregators,
+    aggregatorHttp,
+    overrides.aggregatorResultDelayMs === undefined
+      ? {}
+      : { resultDelayMs: overrides.aggregatorResultDelayMs },
+  );
 
   return {
     providers,
+    aggregators,
     has: (platform): platform is ImplementedPlatform => isImplemented(platform),
     get(platform) {
       if (isImplemented(platform)) return providers[platform];

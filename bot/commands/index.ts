@@ -1,4 +1,5 @@
 /** The command catalogue: every command and action, once, for every adapter. */
+import { aggregatorKey, heraldAggregator } from './aggregators.js';
 import { feedAdd } from './feed-add.js';
 import { feedEdit, feedList, feedPause, feedRemove, feedResume } from './feed-manage.js';
 import { feedImportNow, feedTest, feedTestSend } from './feed-test.js';
@@ -36,6 +37,7 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
     heraldStatus(options.heartbeatSeconds),
     heraldTimezone,
     heraldPublishers,
+    heraldAggregator,
   ];
   commands.push(heraldHelp(() => commands));
   return {
@@ -48,6 +50,7 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
       postCancelAction,
       postEdit,
       postEditSave,
+      aggregatorKey,
     ],
   };
 }

@@ -5,7 +5,8 @@
  * why; the rest go out when the person presses Publish.
  */
 import type { AccountSummary } from '../../core/account-store.js';
-import type { NewTarget, OutboundItem } from '../../core/outbound-store.js';
+import type { AggregatorTarget, NewTarget, OutboundItem } from '../../core/outbound-store.js';
+import { AGGREGATOR_LIMITS } from '../../social/aggregators/limits.js';
 import { PLATFORM_INFO } from '../../core/platforms.js';
 import { checkMedia, type MediaFacts } from '../../social/media-rules.js';
 import type { PublishLimits, SocialProvider } from '../../social/provider.js';
@@ -20,6 +21,8 @@ export interface PreviewTarget {
   readonly platformName: string;
   readonly limits: PublishLimits;
   readonly target: NewTarget;
+  /** Whether a too-long text can go out there as a thread (not through an aggregator). */
+  readonly canThread: boolean;
 }
 
 export interface Preview {
@@ -51,6 +54,26 @@ export async function linkedTarget(ctx: CommandContext, account: AccountSummary)
     platformName: PLATFORM_INFO[account.platform].displayName,
     limits,
     target: { accountId: account.id },
+    canThread: true,
+  };
+}
+
+const VIA_NAMES = { postforme: 'PostForMe', late: 'LATE' } as const;
+
+/** An account connected at an aggregator, with the platform's limits as Herald knows them. */
+export function aggregatorTarget(ctx: CommandContext, target: AggregatorTarget): PreviewTarget | undefined {
+  const { platform } = target;
+  const limits = ctx.deps.registry.has(platform)
+    ? ctx.deps.registry.get(platform).limits
+    : AGGREGATOR_LIMITS[platform];
+  if (!limits) return undefined;
+  const platformName = PLATFORM_INFO[platform].displayName;
+  return {
+    label: `@${target.account.username.replace(/^@/, '')} on ${platformName} via ${VIA_NAMES[target.via]}`,
+    platformName,
+    limits,
+    target: { aggregator: target },
+    canThread: false,
   };
 }
 
@@ -77,6 +100,14 @@ export function buildPreview(
       fields.push({
         name: candidate.label,
         value: `✅ ${length.length}/${length.max} (counted as ${platformName} counts)${mediaLine}`,
+        inline: true,
+      });
+      continue;
+    }
+    if (!candidate.canThread) {
+      fields.push({
+        name: candidate.label,
+        value: `⛔ left out: ${length.length}/${length.max}, too long for ${platformName}, and a thread cannot go through an aggregator`,
         inline: true,
       });
       continue;

@@ -4,14 +4,15 @@
  * accepted or refused) with Publish, Edit and Cancel; `post cancel` stops one that has not started.
  */
 import { z } from 'zod';
-import { listAccounts, type AccountSummary } from '../../core/account-store.js';
+import { listAccounts } from '../../core/account-store.js';
 import { loadDraft, rewriteDraft, type StoredDraft } from '../../core/outbound-drafts.js';
 import { cancelOutboundPost, confirmDraft, createOutboundPost } from '../../core/outbound-store.js';
 import { defineCommand, type CommandAction } from './command.js';
 import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
 import { attachmentOption, collectMedia } from './post-media.js';
-import { buildPreview, linkedTarget, type Preview } from './post-preview.js';
+import { aggregatorTarget, buildPreview, linkedTarget, type Preview } from './post-preview.js';
+import { pickTargets } from './post-targets.js';
 import { reply, type CommandResult } from './reply.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,28 +59,6 @@ async function tenantTimeZone(ctx: CommandContext): Promise<string> {
     [ctx.tenant.id],
   );
   return rows[0]?.time_zone ?? 'UTC';
-}
-
-/** Accounts named by id, handle or platform; all that can publish when none is named. */
-function pickAccounts(all: readonly AccountSummary[], typed: string | undefined): AccountSummary[] {
-  const publishable = all.filter((account) => account.platform !== 'rss');
-  if (!typed) return publishable;
-  const picked = new Map<string, AccountSummary>();
-  for (const word of typed
-    .split(',')
-    .map((w) => w.trim().replace(/^@/, '').toLowerCase())
-    .filter(Boolean)) {
-    const matches = publishable.filter(
-      (a) => a.id === word || a.handle.toLowerCase() === word || a.platform === word,
-    );
-    if (matches.length === 0)
-      throw new CommandError(
-        'not-found',
-        `No linked account you can post to matches "${word}". Run \`social accounts\`.`,
-      );
-    for (const match of matches) picked.set(match.id, match);
-  }
-  return [...picked.values()];
 }
 
 const CAMPAIGN = z
@@ -161,11 +140,11 @@ export const postNew = defineCommand({
     campaign: CAMPAIGN,
   }),
   async run(ctx, input) {
-    const accounts = pickAccounts(await listAccounts(ctx.deps.pool, ctx.tenant.id), input.accounts);
-    if (accounts.length === 0)
+    const { targets: candidates, problems } = await pickTargets(ctx, input.accounts);
+    if (candidates.length === 0)
       throw new CommandError(
         'not-found',
-        'No linked account can be posted to yet. Link one with `social connect`.',
+        `No linked account can be posted to yet. Link one with \`social connect\`.${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
       );
     const now = ctx.deps.now?.() ?? new Date();
     let scheduledFor: Date | undefined;
@@ -180,7 +159,6 @@ export const postNew = defineCommand({
       a ? [a] : [],
     );
     const { media, facts } = await collectMedia(ctx, attachments);
-    const candidates = await Promise.all(accounts.map((account) => linkedTarget(ctx, account)));
     const preview = buildPreview(input.text, candidates, facts, { thread: input.thread });
     if (preview.targets.length === 0) return nothingFits(input.text, preview);
     const draft = await createOutboundPost(ctx.deps.pool, ctx.deps.keyring, {
@@ -222,12 +200,15 @@ export const postEditSave: CommandAction = {
     const text = (form?.text ?? '').trim();
     if (!text) throw new CommandError('invalid', 'text: is empty.');
     const linked = await listAccounts(ctx.deps.pool, ctx.tenant.id);
-    const candidates = await Promise.all(
-      draft.targets.flatMap((target) => {
-        const account = 'accountId' in target ? linked.find((a) => a.id === target.accountId) : undefined;
-        return account ? [linkedTarget(ctx, account)] : [];
-      }),
-    );
+    const candidates = (
+      await Promise.all(
+        draft.targets.map(async (target) => {
+          if ('aggregator' in target) return aggregatorTarget(ctx, target.aggregator);
+          const account = linked.find((a) => a.id === target.accountId);
+          return account ? linkedTarget(ctx, account) : undefined;
+        }),
+      )
+    ).flatMap((t) => (t ? [t] : []));
     const facts = draft.media.map((m) => ({ mimeType: m.mimeType, byteSize: m.byteSize, label: m.fileName }));
     const preview = buildPreview(text, candidates, facts, { thread: false });
     if (preview.targets.length === 0) return nothingFits(text, preview);

@@ -15,6 +15,7 @@ import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
 import { reply, type ReplyField } from './reply.js';
 import { accountLabel, resolveAccount } from './resolve.js';
+import { aggregatorAccountFields } from './aggregators.js';
 import { blueskyForm, linkRss, oauthLink } from './social-connect.js';
 
 function statusLine(account: AccountSummary): string {
@@ -44,15 +45,18 @@ export const socialAccounts = defineCommand({
   input: z.object({}),
   async run(ctx) {
     const accounts = await listAccounts(ctx.deps.pool, ctx.tenant.id);
-    if (accounts.length === 0) return reply.info('No accounts linked yet. Link one with `social connect`.');
-    const fields: ReplyField[] = accounts.slice(0, 25).map((account) => ({
-      name: accountLabel(account),
-      value: statusLine(account),
-    }));
-    return reply.info(`${accounts.length} linked account${accounts.length === 1 ? '' : 's'}.`, {
-      title: 'Linked accounts',
-      fields,
-    });
+    const aggregated = await aggregatorAccountFields(ctx);
+    if (accounts.length === 0 && aggregated.length === 0)
+      return reply.info('No accounts linked yet. Link one with `social connect`.');
+    const fields: ReplyField[] = [
+      ...accounts.map((account) => ({ name: accountLabel(account), value: statusLine(account) })),
+      ...aggregated,
+    ].slice(0, 25);
+    const through = aggregated.filter((f) => f.value.startsWith('via ')).length;
+    return reply.info(
+      `${accounts.length} linked account${accounts.length === 1 ? '' : 's'}${through > 0 ? `, ${through} through aggregators` : ''}.`,
+      { title: 'Linked accounts', fields },
+    );
   },
 });
 

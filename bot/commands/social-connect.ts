@@ -2,7 +2,7 @@
  * `social connect`. Feeds (RSS, Atom, YouTube, Reddit)
  * link from their URL; Bluesky from a handle and an app password typed into a private form, checked
  * with the platform before anything is stored (only the session tokens are kept). OAuth platforms
- * link through Herald's web sign-in page.
+ * link through Herald's web sign-in page. Platforms Herald has no app for connect at an aggregator.
  */
 import { z } from 'zod';
 import { linkAccount } from '../../core/account-store.js';
@@ -13,9 +13,21 @@ import { defineCommand, type CommandAction } from './command.js';
 import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
 import { reply, type Form, type Reply } from './reply.js';
+import { aggregatorConnect } from './aggregators.js';
 import { accountLabel } from './resolve.js';
 
 const CONNECTABLE = ['rss', 'bluesky', 'mastodon', 'x'] as const;
+/** Platforms Herald cannot link itself: connected at an aggregator, for publishing. */
+const THROUGH_AGGREGATOR = [
+  'instagram',
+  'facebook',
+  'threads',
+  'linkedin',
+  'tiktok',
+  'youtube',
+  'pinterest',
+] as const;
+const PLATFORM_CHOICES = [...CONNECTABLE, ...THROUGH_AGGREGATOR] as const;
 
 async function store(ctx: CommandContext, platform: SocialPlatform, linked: LinkedAccount) {
   const { profile, credentials } = linked;
@@ -69,7 +81,7 @@ export const socialConnect = defineCommand({
       kind: 'string',
       description: 'Where the account lives',
       required: true,
-      choices: CONNECTABLE.map((value) => ({ name: PLATFORM_INFO[value].displayName, value })),
+      choices: PLATFORM_CHOICES.map((value) => ({ name: PLATFORM_INFO[value].displayName, value })),
     },
     { name: 'url', kind: 'string', description: 'RSS/Atom: the feed or site address', maxLength: 2000 },
     {
@@ -86,7 +98,7 @@ export const socialConnect = defineCommand({
     },
   ],
   input: z.object({
-    platform: z.enum(CONNECTABLE, { error: `must be one of ${CONNECTABLE.join(', ')}` }),
+    platform: z.enum(PLATFORM_CHOICES, { error: `must be one of ${PLATFORM_CHOICES.join(', ')}` }),
     url: z.string().trim().min(1).optional(),
     instance: z.string().trim().min(1).optional(),
     handle: z.string().trim().min(1).optional(),
@@ -104,8 +116,14 @@ export const socialConnect = defineCommand({
       case 'bluesky':
         return blueskyForm(input.handle);
       case 'mastodon':
-      case 'x':
         return oauthLink(ctx, input.platform, input.instance);
+      case 'x':
+        // Without X app credentials here, an aggregator's X connection still lets the server post.
+        return ctx.deps.linking && !ctx.deps.linking.oauthReady('x')
+          ? aggregatorConnect(ctx, 'x').catch(() => oauthLink(ctx, 'x', undefined))
+          : oauthLink(ctx, 'x', input.instance);
+      default:
+        return aggregatorConnect(ctx, input.platform);
     }
   },
 });

@@ -26,13 +26,18 @@ import {
 } from '../../core/outbound-store.js';
 import type { SocialPlatform } from '../../core/platforms.js';
 import { accountRefOf } from '../../social/account-ref.js';
+import type { AggregatorRoutes } from '../../social/aggregators/routes.js';
 import type { AccountRef, Draft, DraftMedia, SocialProvider } from '../../social/provider.js';
 import { refreshAccount } from '../poll/refresh.js';
+import { publishAggregated } from './publish-aggregated.js';
 
 export interface PublishDeps {
   readonly pool: Pool;
   readonly keyring: Keyring;
-  readonly providers: { get(platform: SocialPlatform): SocialProvider };
+  readonly providers: {
+    get(platform: SocialPlatform): SocialProvider;
+    readonly aggregators: AggregatorRoutes;
+  };
   readonly logger: Logger;
   /** Where private reports in chat go (Discord's REST base). */
   readonly followUps?: FollowUpTargets;
@@ -84,6 +89,8 @@ async function publishTarget(
   target: PublishTarget,
   media: readonly StoredMedia[],
 ): Promise<'done' | 'retry'> {
+  if (target.aggregator)
+    return publishAggregated(deps, post, { ...target, aggregator: target.aggregator }, media);
   const log = deps.logger.child({ postId: post.id, targetId: target.id, platform: target.platform });
   const account = target.accountId
     ? await findLinkedAccountById(deps.pool, deps.keyring, target.accountId)

@@ -8,6 +8,7 @@ import type { Config } from '../../core/config.js';
 import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
 import type { Logger } from '../../core/logger.js';
+import type { AggregatorRoutes } from '../../social/aggregators/routes.js';
 import type { SocialProvider } from '../../social/provider.js';
 import type { SenderFor } from '../delivery/deliver-feed.js';
 import { cleanupTask, type CleanupPayload } from './cleanup.js';
@@ -37,7 +38,11 @@ declare global {
 export interface TaskDependencies {
   readonly pool: Pool;
   readonly keyring: Keyring;
-  readonly providers: { get(platform: SocialProvider['id']): SocialProvider };
+  readonly providers: {
+    get(platform: SocialProvider['id']): SocialProvider;
+    /** PostForMe and LATE routes, for posts to accounts connected there. */
+    readonly aggregators: AggregatorRoutes;
+  };
   readonly senders: SenderFor;
   readonly settings: Config['worker'];
   readonly logger: Logger;
