@@ -182,10 +182,10 @@ const create =
     if (duplicate) return forbidden('You are not allowed to create a Tweet with duplicate content.');
     const mediaKeys = uploads.map((upload) => upload?.mediaKey ?? '');
     const created = storeTweet(state, { authorId: auth.userId, text, mediaKeys, parent });
-    return {
+    return state.heldTweets.hold(created, {
       status: 201,
       json: { data: { id: created.id, text: created.text, edit_history_tweet_ids: [created.id] } },
-    };
+    });
   };
 
 export function registerPostRoutes(server: FakeServer, state: XFakeState): void {

@@ -4,6 +4,7 @@
  * Shapes follow docs.x.com (data dictionary, response codes, OAuth 2.0 user access token).
  */
 import type { FakeHandler, FakeReply, RecordedRequest } from './fake-server.js';
+import { createHeldAnswers } from './held-answers.js';
 
 export const PROBLEMS = 'https://api.twitter.com/2/problems';
 
@@ -82,6 +83,8 @@ export interface XFakeState {
   readonly limits: Map<string, number>;
   readonly windows: Map<string, { remaining: number; reset: number }>;
   sequence: number;
+  /** Create Tweet answers kept back while a test holds them (the tweet is stored first). */
+  readonly heldTweets: ReturnType<typeof createHeldAnswers<XFakeTweet>>;
 }
 
 const SNOWFLAKE_EPOCH_MS = 1288834974657n;
@@ -101,6 +104,7 @@ export function createXState(client: XFakeState['client']): XFakeState {
     limits: new Map(),
     windows: new Map(),
     sequence: 0,
+    heldTweets: createHeldAnswers<XFakeTweet>(),
   };
 }
 

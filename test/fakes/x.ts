@@ -10,6 +10,7 @@ import { startFakeServer, type FakeReply, type FakeServer } from './fake-server.
 import { registerMediaRoutes } from './x-media.js';
 import { issueTokens, registerOAuthRoutes, type IssuedTokens } from './x-oauth.js';
 import { registerPostRoutes, storeTweet, type StoreTweetInput } from './x-posts.js';
+import type { HeldAnswers } from './held-answers.js';
 import {
   PROBLEMS,
   TOO_MANY_REQUESTS,
@@ -64,6 +65,8 @@ export interface XFake extends FakeServer {
   malformed(options?: FaultOptions & { body?: string }): void;
   /** The next request(s) get 403 client-forbidden (the app is not attached to a Project). */
   clientForbidden(options?: FaultOptions): void;
+  /** Store the next created tweet(s) but keep the answer back until `release()` (a crash mid-call). */
+  holdCreatedTweets(options?: { readonly times?: number }): HeldAnswers<XFakeTweet>;
 }
 
 type DataHelpers = Omit<XFake, keyof FakeServer | 'state' | FaultHelperNames>;
@@ -78,6 +81,7 @@ function dataHelpers(state: XFakeState): DataHelpers {
       return stored;
     },
     addTweet,
+    holdCreatedTweets: (options) => state.heldTweets.start(options),
     addTweets: (authorId, count, prefix = 'post') =>
       Array.from({ length: count }, (_, i) => addTweet({ authorId, text: `${prefix} ${i + 1}` })),
     addMedia(media) {

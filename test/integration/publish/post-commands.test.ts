@@ -118,6 +118,28 @@ describe('posting from chat', () => {
     await runAction(catalogue, ctx(), preview.buttons![2]!.actionId);
   });
 
+  it('GIVEN a scheduled post WHEN its time comes THEN the worker publishes it then, not before', async () => {
+    const preview = await run('post new', { text: 'On the dot', schedule: '2099-01-01 10:00' });
+    expect(preview.buttons![0]!.label).toBe('Schedule');
+    await runAction(catalogue, ctx(), preview.buttons![0]!.actionId);
+    const postId = preview.buttons![0]!.actionId.split(':')[1]!;
+    const job = await db.pool.query<{ run_at: Date }>(
+      `SELECT run_at FROM graphile_worker.jobs WHERE key = 'publish:' || $1`,
+      [postId],
+    );
+    expect(job.rows[0]!.run_at.toISOString()).toBe('2099-01-01T09:00:00.000Z');
+    // The worker polls every 100 ms here: give it time to (wrongly) take the job early.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(statuses().some((s) => s.includes('On the dot'))).toBe(false);
+    // Time passes: the job becomes due, as it would on 1 January 2099.
+    await db.pool.query(
+      `UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = 'publish:' || $1`,
+      [postId],
+    );
+    await expect.poll(() => statuses().some((s) => s.includes('On the dot'))).toBe(true);
+    await expect.poll(async () => allText(await run('post history', {}))).toContain('On the dot');
+  });
+
   it('GIVEN a schedule THEN it is read in the server’s time zone and can be cancelled before it runs', async () => {
     const preview = await run('post new', { text: 'Later, in Paris', schedule: '2099-06-01 09:00' });
     expect(preview.title).toContain('2099-06-01 07:00 UTC');
