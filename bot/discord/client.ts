@@ -1,7 +1,8 @@
 /**
  * Herald on Discord: one gateway connection with only the Guilds intent (interactions need no
- * intent; guilds, channels and roles feed the permission checks), the slash commands published once
- * the client is ready, and the invite link logged for the operator.
+ * intent, and a message command's interaction carries the message's content and attachments; guilds,
+ * channels and roles feed the permission checks), the slash commands and the "Publish to social"
+ * message command published once the client is ready, and the invite link logged for the operator.
  * @see https://discord.com/developers/docs/topics/oauth2#bot-authorization-flow
  */
 import { Client, DiscordAPIError, Events, GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
@@ -11,6 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import type { CommandDeps } from '../commands/context.js';
 import type { Catalogue } from '../commands/dispatch.js';
 import { createInteractionHandler, type Suggest } from './interactions.js';
+import { messageCommands } from './message-commands.js';
 import { registerCommands, type Registration } from './register.js';
 import { describeError } from './respond.js';
 import { slashCommands } from './slash-commands.js';
@@ -83,7 +85,8 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   );
   const registered = new Promise<Registration>((resolve, reject) => {
     client.once(Events.ClientReady, (ready) => {
-      registerCommands(ready.rest, discord, slashCommands(options.catalogue)).then(resolve, reject);
+      const commands = [...slashCommands(options.catalogue), ...messageCommands(options.catalogue)];
+      registerCommands(ready.rest, discord, commands).then(resolve, reject);
     });
   });
   // Settled below; this only keeps a failure during login from counting as unhandled.

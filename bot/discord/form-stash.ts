@@ -10,30 +10,34 @@ import { reply, type Form, type Reply } from '../commands/reply.js';
 /** Not an action id of the catalogue: these buttons are the adapter's own. */
 export const FORM_BUTTON_PREFIX = '~form:';
 
-export interface FormStash {
-  /** Keeps the form for `userId` and returns the custom_id of the button that opens it. */
-  put(form: Form, userId: string): string;
-  /** The form behind a button, for the person it was made for, while it lasts. */
-  get(customId: string, userId: string): Form | undefined;
+/** Values kept for one person behind a custom_id (a button's, a modal's) while they last. */
+export interface Stash<T> {
+  /** Keeps `value` for `userId` and returns the custom_id that finds it again. */
+  put(value: T, userId: string): string;
+  /** The value behind a custom_id, for the person it was made for, while it lasts. */
+  get(customId: string, userId: string): T | undefined;
   owns(customId: string): boolean;
 }
 
+export type FormStash = Stash<Form>;
+
 export interface FormStashOptions {
-  /** How long the button works: less than the 15 minutes an interaction token lasts. */
+  /** How long an entry lasts: less than the 15 minutes an interaction token lasts. */
   readonly ttlMs?: number;
   readonly maxEntries?: number;
   readonly now?: () => number;
 }
 
-export function createFormStash(options: FormStashOptions = {}): FormStash {
+/** An in-memory stash whose custom_ids start with `prefix` (never an action id of the catalogue). */
+export function createStash<T>(prefix: string, options: FormStashOptions = {}): Stash<T> {
   const ttlMs = options.ttlMs ?? 14 * 60_000;
   const maxEntries = options.maxEntries ?? 1_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { form: Form; userId: string; expiresAt: number }>();
+  const entries = new Map<string, { value: T; userId: string; expiresAt: number }>();
 
   const prune = () => {
     for (const [key, entry] of entries) if (entry.expiresAt <= now()) entries.delete(key);
-    // Oldest first (insertion order): a flood of forms cannot grow the map without bound.
+    // Oldest first (insertion order): a flood of entries cannot grow the map without bound.
     for (const key of entries.keys()) {
       if (entries.size < maxEntries) break;
       entries.delete(key);
@@ -41,20 +45,23 @@ export function createFormStash(options: FormStashOptions = {}): FormStash {
   };
 
   return {
-    put(form, userId) {
+    put(value, userId) {
       prune();
-      const customId = `${FORM_BUTTON_PREFIX}${randomBytes(8).toString('hex')}`;
-      entries.set(customId, { form, userId, expiresAt: now() + ttlMs });
+      const customId = `${prefix}${randomBytes(8).toString('hex')}`;
+      entries.set(customId, { value, userId, expiresAt: now() + ttlMs });
       return customId;
     },
     get(customId, userId) {
       const entry = entries.get(customId);
       if (!entry || entry.expiresAt <= now() || entry.userId !== userId) return undefined;
-      return entry.form;
+      return entry.value;
     },
-    owns: (customId) => customId.startsWith(FORM_BUTTON_PREFIX),
+    owns: (customId) => customId.startsWith(prefix),
   };
 }
+
+export const createFormStash = (options: FormStashOptions = {}): FormStash =>
+  createStash<Form>(FORM_BUTTON_PREFIX, options);
 
 /** The private message that stands in for a form: a button that opens it. */
 export function formPrompt(form: Form, customId: string): Reply {

@@ -1,7 +1,8 @@
 /**
  * What Herald does with each INTERACTION_CREATE: slash commands and buttons and modal submissions go
- * to the command core (`runCommand` / `runAction`), answered by the responder; autocomplete asks the
- * core for suggestions. The member's rights are read from each interaction, and the core checks them
+ * to the command core (`runCommand` / `runAction`), answered by the responder; "Publish to social" on
+ * a message runs `post new` with it (publish-from-message.ts); autocomplete asks the core for
+ * suggestions. The member's rights are read from each interaction, and the core checks them
  * again on every call, whatever Discord hid or showed.
  */
 import {
@@ -21,6 +22,8 @@ import type { CommandContext, CommandDeps } from '../commands/context.js';
 import { findCommand, runAction, runCommand, type Catalogue } from '../commands/dispatch.js';
 import { buildContext, isAdmin } from './context.js';
 import { createFormStash, expiredForm, type FormStash } from './form-stash.js';
+import { attachmentValue } from './message-commands.js';
+import { createPublishFromMessage } from './publish-from-message.js';
 import { fit, renderModal, renderReply } from './render.js';
 import { createResponder, describeError, type Answerable } from './respond.js';
 
@@ -57,8 +60,7 @@ export function rawOptions(options: readonly CommandInteractionOption[]): RawInp
     for (const option of list) {
       if (SUBCOMMAND_TYPES.includes(option.type)) walk(option.options ?? []);
       else if (option.type === ApplicationCommandOptionType.Attachment && option.attachment) {
-        const { url, name, contentType, size } = option.attachment;
-        raw[option.name] = JSON.stringify({ url, fileName: name, contentType, size });
+        raw[option.name] = attachmentValue(option.attachment);
       } else if (option.value !== undefined && option.value !== null) raw[option.name] = option.value;
     }
   };
@@ -84,6 +86,7 @@ export function createInteractionHandler(
     logger,
     ...(options.deferAfterMs === undefined ? {} : { deferAfterMs: options.deferAfterMs }),
   });
+  const fromMessage = createPublishFromMessage({ catalogue, deps, responder });
 
   const onCommand = (interaction: ChatInputCommandInteraction<'cached'>) => {
     const path = [interaction.commandName, interaction.options.getSubcommand(true)];
@@ -105,14 +108,16 @@ export function createInteractionHandler(
   };
 
   const onModal = (interaction: ModalSubmitInteraction<'cached'>) =>
-    responder.answer(interaction, async () =>
-      runAction(
-        catalogue,
-        await buildContext(interaction, deps),
-        interaction.customId,
-        modalValues(interaction),
-      ),
-    );
+    fromMessage.owns(interaction.customId)
+      ? fromMessage.onTextForm(interaction, modalValues(interaction))
+      : responder.answer(interaction, async () =>
+          runAction(
+            catalogue,
+            await buildContext(interaction, deps),
+            interaction.customId,
+            modalValues(interaction),
+          ),
+        );
 
   async function onAutocomplete(interaction: AutocompleteInteraction<'cached'>): Promise<void> {
     const focused = interaction.options.getFocused(true);
@@ -137,6 +142,7 @@ export function createInteractionHandler(
 
   async function route(interaction: Interaction<'cached'>): Promise<void> {
     if (interaction.isChatInputCommand()) return onCommand(interaction);
+    if (interaction.isMessageContextMenuCommand()) return fromMessage.onCommand(interaction);
     if (interaction.isAutocomplete()) return onAutocomplete(interaction);
     if (interaction.isButton()) return onButton(interaction);
     if (interaction.isModalSubmit()) return onModal(interaction);
@@ -174,5 +180,10 @@ export function createInteractionHandler(
 }
 
 function isAnswerable(interaction: Interaction<'cached'>): interaction is Answerable {
-  return interaction.isChatInputCommand() || interaction.isButton() || interaction.isModalSubmit();
+  return (
+    interaction.isChatInputCommand() ||
+    interaction.isMessageContextMenuCommand() ||
+    interaction.isButton() ||
+    interaction.isModalSubmit()
+  );
 }

@@ -15,6 +15,7 @@ import {
   MessageFlags,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type MessageContextMenuCommandInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
 import type { Logger } from '../../core/logger.js';
@@ -23,7 +24,10 @@ import { formPrompt, type FormStash } from './form-stash.js';
 import { renderModal, renderReply } from './render.js';
 
 export type Answerable =
-  ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'> | ModalSubmitInteraction<'cached'>;
+  | ChatInputCommandInteraction<'cached'>
+  | MessageContextMenuCommandInteraction<'cached'>
+  | ButtonInteraction<'cached'>
+  | ModalSubmitInteraction<'cached'>;
 
 export interface Responder {
   /** Runs `work` and answers with what it returns; never throws. */

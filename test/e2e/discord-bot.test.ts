@@ -128,7 +128,7 @@ describe('the Discord bot, end to end with the real process', () => {
 
   let accountId = '';
 
-  it('GIVEN the bot started THEN its commands are registered, one per group', async () => {
+  it('GIVEN the bot started THEN its commands are registered, one per group, and the message command', async () => {
     await expect
       .poll(
         () =>
@@ -138,7 +138,7 @@ describe('the Discord bot, end to end with the real process', () => {
             .sort(),
         { timeout: 20_000 },
       )
-      .toEqual(['feed', 'herald', 'post', 'social']);
+      .toEqual(['Publish to social', 'feed', 'herald', 'post', 'social']);
   });
 
   it('GIVEN an admin THEN a feed URL is linked and a feed with filters is added and listed', async () => {

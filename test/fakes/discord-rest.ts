@@ -3,6 +3,8 @@
  * REST API and the gateway on one port, over one world of guilds, roles, members, channels and
  * messages (see `discord/`).
  *
+ * CDN: files attached to slash-command options and to messages, on Discord's signed CDN paths.
+ *
  * REST: the bot user, Create Message with `nonce` + `enforce_nonce` dedupe and the bot's channel
  * permissions enforced, Get Channel Messages with `before`/`after`/`around` paging, Get Gateway Bot,
  * the current application, command bulk overwrites, interaction callbacks and webhooks, and channel,
@@ -19,6 +21,7 @@
 import { GatewayDispatchEvents, type APIUser } from 'discord-api-types/v10';
 import { startFakeServer, type FakeServer } from './fake-server.js';
 import type { DiscordInteractionControls, DiscordWorldControls } from './discord/api.js';
+import { createAttachments } from './discord/attachments.js';
 import { createCommandStore } from './discord/commands.js';
 import { createHolds, faultHelpers, type DiscordFaults } from './discord/faults.js';
 import { createGateway, type FakeGateway } from './discord/gateway.js';
@@ -100,7 +103,7 @@ function registerMessageRoutes(
 }
 
 /** Everything but the HTTP server: the world, the gateway and the interactions, on one clock and one token. */
-function createCore(options: DiscordRestFakeOptions, url: () => string) {
+function createCore(options: DiscordRestFakeOptions, url: () => string, origin: () => string) {
   const now = options.now ?? Date.now;
   const newId = createSnowflakes(now);
   const auth = { token: options.token ?? 'fake-discord-bot-token' };
@@ -119,6 +122,7 @@ function createCore(options: DiscordRestFakeOptions, url: () => string) {
   const nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
   const channels = createChannelMessages({ world, newId, now, nonceWindowMs });
   const commands = createCommandStore({ applicationId, newId: () => newId() });
+  const attachments = createAttachments({ applicationId, newId: () => newId(), now, origin });
   const gateway = createGateway({
     world,
     token: () => auth.token,
@@ -128,7 +132,13 @@ function createCore(options: DiscordRestFakeOptions, url: () => string) {
     url,
   });
   const messages = createInteractionMessages({ world, newId: () => newId(), now, applicationId });
-  const payloads = createInteractionPayloads({ world, commands, applicationId, newId: () => newId() });
+  const payloads = createInteractionPayloads({
+    world,
+    commands,
+    attachments,
+    applicationId,
+    newId: () => newId(),
+  });
   const interactions = createInteractions({
     payloads,
     messages,
@@ -145,7 +155,19 @@ function createCore(options: DiscordRestFakeOptions, url: () => string) {
     responseWindowMs,
     tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
   });
-  return { now, auth, bot, applicationId, world, channels, commands, gateway, interactions, callbacks };
+  return {
+    now,
+    auth,
+    bot,
+    applicationId,
+    world,
+    channels,
+    commands,
+    attachments,
+    gateway,
+    interactions,
+    callbacks,
+  };
 }
 type Core = ReturnType<typeof createCore>;
 
@@ -172,8 +194,13 @@ function worldControls(core: Core): DiscordWorldControls {
         allowed_mentions: { parse: [] },
       };
       const at = input.at?.getTime() ?? core.now();
-      return channels.store(world.channel(channelId), body, input.author ?? bot, at);
+      const author = input.authorId === undefined ? (input.author ?? bot) : world.user(input.authorId);
+      const files = (input.attachments ?? []).map((file) =>
+        core.attachments.add(file, { kind: 'channel', channelId }),
+      );
+      return channels.store(world.channel(channelId), body, author, at, files);
     },
+    addAttachment: (input) => core.attachments.add(input, { kind: 'ephemeral' }).id,
     deleteMessage(channelId, messageId) {
       const list = world.channel(channelId).messages;
       const index = list.findIndex((m) => m.id === messageId);
@@ -193,6 +220,7 @@ function interactionControls({ interactions, commands }: Core): DiscordInteracti
   return {
     commands: (guildId) => commands.list(guildId ?? null),
     fireSlashCommand: interactions.fireSlashCommand,
+    fireMessageCommand: interactions.fireMessageCommand,
     fireAutocomplete: interactions.fireAutocomplete,
     fireButton: interactions.fireButton,
     fireComponent: interactions.fireComponent,
@@ -205,13 +233,20 @@ function interactionControls({ interactions, commands }: Core): DiscordInteracti
 
 export async function startDiscordRestFake(options: DiscordRestFakeOptions = {}): Promise<DiscordRestFake> {
   let wsUrl = '';
-  const core = createCore(options, () => wsUrl);
+  let httpUrl = '';
+  const core = createCore(
+    options,
+    () => wsUrl,
+    () => httpUrl,
+  );
   const { gateway, auth, now } = core;
   const server = await startFakeServer({
     notFound: discordError(404, '404: Not Found', 0),
     upgrade: (request, socket, head) => gateway.handleUpgrade(request, socket, head),
   });
+  httpUrl = server.url;
   wsUrl = server.url.replace(/^http/u, 'ws');
+  core.attachments.mount(server);
   const bucket = options.bucket ?? { limit: 10_000, resetAfterMs: 1_000 };
   const limits = createRateLimits(bucket, now);
   const holds = createHolds();

@@ -9,10 +9,17 @@ import type {
   APIChatInputApplicationCommandGuildInteraction,
   APIEmbed,
   APIMessage,
+  APIMessageApplicationCommandGuildInteraction,
   APIMessageComponentGuildInteraction,
   APIUser,
 } from 'discord-api-types/v10';
-import type { AutocompleteInput, ComponentInput, SlashCommandInput } from './interaction-payloads.js';
+import type { FakeAttachmentInput } from './attachments.js';
+import type {
+  AutocompleteInput,
+  ComponentInput,
+  MessageCommandInput,
+  SlashCommandInput,
+} from './interaction-payloads.js';
 import type { InteractionHandle } from './interactions.js';
 import type {
   ChannelOptions,
@@ -29,6 +36,10 @@ export interface FakeMessageInput {
   readonly embeds?: readonly APIEmbed[];
   /** The bot (default) or another user. */
   readonly author?: APIUser;
+  /** A known user's id (a member who posted it), instead of `author`. */
+  readonly authorId?: string;
+  /** Files on the message, served from the fake's CDN under `/attachments/<channel>/…`. */
+  readonly attachments?: readonly FakeAttachmentInput[];
   /** When it was posted (its snowflake follows): default now. */
   readonly at?: Date;
 }
@@ -57,6 +68,12 @@ export interface DiscordWorldControls {
   messages(channelId: string): readonly APIMessage[];
   /** A message already in the channel: someone else's, or the bot's own from before a crash. */
   addMessage(channelId: string, input?: FakeMessageInput): APIMessage;
+  /**
+   * A file a member uploads to a slash command's ATTACHMENT option; returns its id, the option's
+   * `value` (the interaction carries the file in `data.resolved.attachments`). The fake's CDN serves
+   * it at a signed `/ephemeral-attachments/<application>/<id>/<filename>` URL.
+   */
+  addAttachment(input: FakeAttachmentInput): string;
   deleteMessage(channelId: string, messageId: string): void;
   /** The channel was deleted: 404 `{"message":"Unknown Channel","code":10003}` (CHANNEL_DELETE follows). */
   makeChannelUnknown(channelId: string): void;
@@ -72,6 +89,10 @@ export interface DiscordInteractionControls {
   fireSlashCommand(
     input: SlashCommandInput,
   ): InteractionHandle<APIChatInputApplicationCommandGuildInteraction>;
+  /** A member runs a message command on a message of a channel (`target_id`, `resolved.messages`). */
+  fireMessageCommand(
+    input: MessageCommandInput,
+  ): InteractionHandle<APIMessageApplicationCommandGuildInteraction>;
   /** A member types in an autocomplete option (exactly one option has `focused: true`). */
   fireAutocomplete(
     input: AutocompleteInput,

@@ -15,12 +15,14 @@ export {
   type DiscordRestFakeOptions as DiscordFakeOptions,
 } from '../discord-rest.js';
 export type { DiscordInteractionControls, DiscordWorldControls, FakeMessageInput } from './api.js';
+export type { AttachmentScope, FakeAttachmentInput } from './attachments.js';
 export type { FakeFaultOptions, HeldDiscordMessages } from './faults.js';
 export type { FakeGateway, GatewayFrame, GatewaySessionInfo } from './gateway.js';
 export type {
   AutocompleteInput,
   ComponentInput,
   InteractionContext,
+  MessageCommandInput,
   SlashCommandInput,
 } from './interaction-payloads.js';
 export type { InteractionEdit, InteractionHandle } from './interactions.js';

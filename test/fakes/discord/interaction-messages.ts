@@ -57,8 +57,15 @@ export function interactionMetadata(origin: MessageOrigin): APIMessageInteractio
         type: interaction.type,
         triggering_interaction_metadata: origin.triggering as APIApplicationCommandInteractionMetadata,
       };
-    default:
-      return { ...common, type: InteractionType.ApplicationCommand };
+    default: {
+      const data = interaction.type === InteractionType.ApplicationCommand ? interaction.data : undefined;
+      const target = data && 'target_id' in data && 'messages' in data.resolved ? data.target_id : undefined;
+      return {
+        ...common,
+        type: InteractionType.ApplicationCommand,
+        ...(target === undefined ? {} : { target_message_id: target }),
+      };
+    }
   }
 }
 

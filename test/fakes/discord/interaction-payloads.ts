@@ -2,7 +2,8 @@
  * INTERACTION_CREATE payloads as Discord builds them for a guild member: the member with their
  * permissions in the channel (overwrites included), the bot's `app_permissions`, locales,
  * `entitlements`, `authorizing_integration_owners`, `context`, and `data` with `resolved` users,
- * members, roles and channels for the options that name them. It refuses what Discord's client
+ * members, roles, channels and attachments for the options that name them (a message command's
+ * `target_id` and its message in `resolved.messages`). It refuses what Discord's client
  * would not let the member do: run a command that is not registered, or one whose
  * `default_member_permissions` or the channel's Use Application Commands the member lacks.
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
@@ -18,16 +19,19 @@ import {
   PermissionFlagsBits,
   type APIApplicationCommandAutocompleteGuildInteraction,
   type APIApplicationCommandInteractionDataOption,
+  type APIAttachment,
   type APIChatInputApplicationCommandGuildInteraction,
   type APIGuildInteraction,
   type APIInteractionDataResolved,
   type APIInteractionDataResolvedChannel,
   type APIMessage,
+  type APIMessageApplicationCommandGuildInteraction,
   type APIMessageComponentGuildInteraction,
   type APIModalSubmissionComponent,
   type APIModalSubmitGuildInteraction,
   type Locale,
 } from 'discord-api-types/v10';
+import type { Attachments } from './attachments.js';
 import type { CommandStore } from './commands.js';
 import { channelJson, memberJson, roleJson } from './world-json.js';
 import type { World } from './world.js';
@@ -49,6 +53,15 @@ export interface SlashCommandInput extends InteractionContext {
   /** Discord's nested form: `[{ name: 'link', type: 1, options: [{ name: 'handle', type: 3, value: '@a' }] }]`. */
   readonly options?: readonly DataOption[];
   /** A server admin re-granted the command (Integrations settings): skip `default_member_permissions`. */
+  readonly bypassDefaultPermissions?: boolean;
+}
+
+/** A member runs a message command (the message's menu → Apps) on a message in a channel. */
+export interface MessageCommandInput extends Omit<InteractionContext, 'guildId'> {
+  /** The command's name as registered: `Publish to social`. */
+  readonly name: string;
+  /** A message of `channelId` (see `addMessage`). */
+  readonly messageId: string;
   readonly bypassDefaultPermissions?: boolean;
 }
 
@@ -79,6 +92,7 @@ export type InteractionPayloads = ReturnType<typeof createInteractionPayloads>;
 export function createInteractionPayloads(deps: {
   world: World;
   commands: CommandStore;
+  attachments: Attachments;
   applicationId: string;
   newId: () => string;
 }) {
@@ -119,14 +133,11 @@ export function createInteractionPayloads(deps: {
     };
   }
 
-  /** `resolved` for the user, member, role and channel options, wherever they are nested. */
+  /** `resolved` for the user, member, role, channel and attachment options, wherever they are nested. */
   function resolve(context: InteractionContext, options: readonly DataOption[]): APIInteractionDataResolved {
-    const resolved: Required<Pick<APIInteractionDataResolved, 'users' | 'members' | 'roles' | 'channels'>> = {
-      users: {},
-      members: {},
-      roles: {},
-      channels: {},
-    };
+    const resolved: Required<
+      Pick<APIInteractionDataResolved, 'users' | 'members' | 'roles' | 'channels' | 'attachments'>
+    > = { users: {}, members: {}, roles: {}, channels: {}, attachments: {} };
     const guild = world.guild(context.guildId);
     const addUser = (id: string) => {
       const user = world.users.get(id);
@@ -155,6 +166,11 @@ export function createInteractionPayloads(deps: {
         if (option.type === Opt.Mentionable && !addUser(id) && !addRole(id)) {
           throw new Error(`Guild ${guild.id} has no user or role ${id}`);
         }
+        if (option.type === Opt.Attachment) {
+          const file: APIAttachment | undefined = deps.attachments.find(id);
+          if (!file) throw new Error(`The Discord fake has no attachment ${id} (see addAttachment)`);
+          resolved.attachments[id] = file;
+        }
         if (option.type === Opt.Channel) {
           // Resolved channels are partial: id, name, type and the invoker's permissions there.
           const { name, type } = world.channel(id);
@@ -169,9 +185,14 @@ export function createInteractionPayloads(deps: {
     return Object.fromEntries(entries) as APIInteractionDataResolved;
   }
 
-  function command(input: SlashCommandInput) {
-    const found = deps.commands.find(input.guildId, input.name, ApplicationCommandType.ChatInput);
-    if (!found) throw new Error(`No slash command "${input.name}" is registered for guild ${input.guildId}`);
+  function command(
+    input: SlashCommandInput,
+    type:
+      ApplicationCommandType.ChatInput | ApplicationCommandType.Message = ApplicationCommandType.ChatInput,
+  ) {
+    const found = deps.commands.find(input.guildId, input.name, type);
+    const kind = type === ApplicationCommandType.ChatInput ? 'slash command' : 'message command';
+    if (!found) throw new Error(`No ${kind} "${input.name}" is registered for guild ${input.guildId}`);
     const permissions = permissionsIn(input.guildId, input.userId, input.channelId);
     if (!(permissions & PermissionFlagsBits.UseApplicationCommands)) {
       throw new Error(`Member ${input.userId} lacks Use Application Commands in channel ${input.channelId}`);
@@ -181,7 +202,7 @@ export function createInteractionPayloads(deps: {
     const admin = (permissions & PermissionFlagsBits.Administrator) !== 0n;
     if (!input.bypassDefaultPermissions && !admin && (permissions & required) !== required) {
       throw new Error(
-        `Discord would not show /${input.name} to member ${input.userId} (default_member_permissions)`,
+        `Discord would not show ${kind} "${input.name}" to member ${input.userId} (default_member_permissions)`,
       );
     }
     return found;
@@ -200,6 +221,26 @@ export function createInteractionPayloads(deps: {
         ...(found.guild_id === undefined ? {} : { guild_id: found.guild_id }),
         ...(options.length > 0 ? { options: options as never } : {}),
         ...(Object.keys(resolved).length > 0 ? { resolved } : {}),
+      },
+    };
+  }
+
+  /** The message as Discord resolves it for a message command: the stored message, attachments included. */
+  function messageCommand(input: MessageCommandInput): APIMessageApplicationCommandGuildInteraction {
+    const channel = world.channel(input.channelId);
+    const message = channel.messages.find((m) => m.id === input.messageId);
+    if (!message) throw new Error(`Channel ${channel.id} has no message ${input.messageId}`);
+    const context = { ...input, guildId: channel.guildId };
+    const found = command(context, ApplicationCommandType.Message);
+    return {
+      ...base(InteractionType.ApplicationCommand, context),
+      data: {
+        id: found.id,
+        name: found.name,
+        type: ApplicationCommandType.Message,
+        ...(found.guild_id === undefined ? {} : { guild_id: found.guild_id }),
+        target_id: message.id,
+        resolved: { messages: { [message.id]: message } },
       },
     };
   }
@@ -245,7 +286,7 @@ export function createInteractionPayloads(deps: {
     };
   }
 
-  return { slashCommand, autocomplete, component, modalSubmit };
+  return { slashCommand, messageCommand, autocomplete, component, modalSubmit };
 }
 
 export type GuildInteraction = APIGuildInteraction;

@@ -1,6 +1,6 @@
 /**
- * Interactions a test fires as a member (slash command, autocomplete, button or select, modal
- * submit), dispatched as INTERACTION_CREATE, and what the app answered: the initial callback, the
+ * Interactions a test fires as a member (slash command, message command, autocomplete, button or
+ * select, modal submit), dispatched as INTERACTION_CREATE, and what the app answered: the initial callback, the
  * message it made or updated, its edits and follow-ups. Each interaction has Discord's initial
  * response window (3 s by default); once it passes unanswered the interaction is gone (10062).
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding
@@ -19,6 +19,7 @@ import type {
   AutocompleteInput,
   ComponentInput,
   InteractionPayloads,
+  MessageCommandInput,
   SlashCommandInput,
 } from './interaction-payloads.js';
 import { hasCustomId, type InteractionMessages } from './interaction-messages.js';
@@ -261,6 +262,7 @@ export function createInteractions(deps: {
     changed,
     handle,
     fireSlashCommand: (input: SlashCommandInput) => fire(deps.payloads.slashCommand(input)),
+    fireMessageCommand: (input: MessageCommandInput) => fire(deps.payloads.messageCommand(input)),
     fireAutocomplete: (input: AutocompleteInput) => fire(deps.payloads.autocomplete(input)),
     fireComponent,
     fireButton: (input: Omit<ComponentInput, 'componentType' | 'values'>) => fireComponent(input),

@@ -10,6 +10,7 @@ import {
   EmbedType,
   MessageType,
   PermissionFlagsBits,
+  type APIAttachment,
   type APIEmbed,
   type APIMessage,
   type APIUser,
@@ -172,8 +173,18 @@ export function createChannelMessages(deps: {
   const botCan = (channel: WorldChannel, permission: bigint) =>
     (world.permissions(channel.guildId, world.bot.id, channel.id) & permission) !== 0n;
 
-  function store(channel: WorldChannel, body: Json, author: APIUser, ms: number): APIMessage {
-    const message = messageJson(newId(ms), channel.id, body, author, ms);
+  /** Stores a message; `attachments` are files already on the fake's CDN (see attachments.ts). */
+  function store(
+    channel: WorldChannel,
+    body: Json,
+    author: APIUser,
+    ms: number,
+    attachments: readonly APIAttachment[] = [],
+  ): APIMessage {
+    const message = {
+      ...messageJson(newId(ms), channel.id, body, author, ms),
+      attachments: [...attachments],
+    };
     insertMessage(channel, message);
     return message;
   }

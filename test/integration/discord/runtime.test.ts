@@ -30,7 +30,7 @@ describe('GIVEN Discord configured WHEN the bot role starts', () => {
     await fake?.close();
   });
 
-  it('THEN Discord accepts the real catalogue’s commands, one per group', async () => {
+  it('THEN Discord accepts the real catalogue’s commands, one per group, and the message command', async () => {
     const config = testConfig({
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
@@ -40,7 +40,16 @@ describe('GIVEN Discord configured WHEN the bot role starts', () => {
     const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
     bot = await startBot(config, { pool: db.pool, keyring, registry, logger: testLogger });
     const commands = fake.commands();
-    expect(commands.map((c) => c.name).sort()).toEqual(['feed', 'herald', 'post', 'social']);
+    expect(commands.map((c) => c.name).sort()).toEqual([
+      'Publish to social',
+      'feed',
+      'herald',
+      'post',
+      'social',
+    ]);
+    // Publishers may be a role without Manage Server: the message command is shown to them, as /post is.
+    const fromMessage = commands.find((c) => c.name === 'Publish to social');
+    expect(fromMessage).toMatchObject({ type: 3, default_member_permissions: null, contexts: [0] });
     expect(commands.find((c) => c.name === 'herald')?.default_member_permissions).toBeNull();
   });
 });
