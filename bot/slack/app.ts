@@ -35,6 +35,7 @@ export const BOT_SCOPES = [
   'groups:history',
   'users:read',
   'usergroups:read',
+  'files:read',
 ];
 
 export interface SlackAdapter {

@@ -2,12 +2,12 @@
  * What Herald's Slack app does with each kind of request, all acked at once (Slack's 3 s) and
  * answered afterwards through the request's `response_url` (private unless the reply says
  * otherwise), a modal, or an ephemeral message:
- * - `/herald …`: parsed (bot/slack/parse-text.ts) into a catalogue command and run;
+ * - `/herald …`: parsed (bot/slack/parse-text.ts) into a catalogue command and run; `/herald post`
+ *   without text opens the post modal instead (bot/slack/post-handlers.ts, with the message shortcut);
  * - a button: the catalogue action in its `action_id`;
  * - a modal submission: the action in its `callback_id`, with the typed values;
  * - App Home opened: the Home view, published again after every change an admin makes.
  */
-import { randomBytes } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { SLACK_OPEN_POST_ACTION_ID } from '../../embeds/index.js';
@@ -16,9 +16,12 @@ import type { CommandContext, CommandDeps } from '../commands/context.js';
 import { reply, type CommandResult } from '../commands/reply.js';
 import { removeSlackInstall } from '../../core/slack-installations.js';
 import { slackFollowUp } from '../../core/chat-follow-up.js';
+import { answerPrivately, failure } from './answer.js';
 import { slackContext, type SlackRequester } from './context.js';
 import { homeView, loadHome } from './home.js';
 import { parseCommandText } from './parse-text.js';
+import { openPostModal, postModalRequest, registerPostHandlers } from './post-handlers.js';
+import { POST_MODAL_CALLBACK } from './post-modal.js';
 import { renderModal, renderReply } from './render.js';
 
 export interface HandlerDeps {
@@ -55,14 +58,6 @@ async function deliver(
   await channels.respond({ ...message, response_type: result.private ? 'ephemeral' : 'in_channel' });
 }
 
-function failure(deps: CommandDeps, err: unknown, what: string) {
-  const ref = randomBytes(4).toString('hex');
-  deps.logger.error({ ref, err: err instanceof Error ? err.message : String(err) }, `slack ${what} failed`);
-  return reply.error(
-    `Herald hit an unexpected problem (reference ${ref}). Try again; if it keeps happening, the person running Herald can find ${ref} in its log.`,
-  );
-}
-
 export function registerHandlers(app: App, handler: HandlerDeps): void {
   const { catalogue, deps, adminUserGroup } = handler;
   const contextFor = (who: SlackRequester, client: WebClient) =>
@@ -74,6 +69,16 @@ export function registerHandlers(app: App, handler: HandlerDeps): void {
     const normalized = /^help\b/i.test(text) ? 'herald help' : text;
     const who = requester(command);
     try {
+      const prefill = postModalRequest(catalogue.commands, normalized);
+      if (prefill) {
+        const refused = await openPostModal(client, await contextFor(who, client), {
+          triggerId: command.trigger_id,
+          prefill,
+          metadata: { channel: command.channel_id, responseUrl: command.response_url, files: [] },
+        });
+        if (refused) await respond({ ...renderReply(refused), response_type: 'ephemeral' });
+        return;
+      }
       const parsed = parseCommandText(catalogue.commands, normalized);
       if (!parsed.ok) {
         const example = parsed.command ? `\nExample: \`/herald ${parsed.command.example}\`` : '';
@@ -126,7 +131,11 @@ export function registerHandlers(app: App, handler: HandlerDeps): void {
     },
   );
 
+  registerPostHandlers(app, { catalogue, deps, contextFor });
+
   app.view<ViewSubmitAction>({ type: 'view_submission' }, async ({ view, body, ack, client }) => {
+    // The post modal has its own listener (Bolt runs every matching one): it acknowledges it.
+    if (view.callback_id === POST_MODAL_CALLBACK) return;
     await ack();
     const channel = (JSON.parse(view.private_metadata || '{}') as { channel?: string }).channel;
     const form: Record<string, string> = {};
@@ -149,8 +158,7 @@ export function registerHandlers(app: App, handler: HandlerDeps): void {
     }
     const message = renderReply(result.kind === 'reply' ? result : reply.error('Run the command again.'));
     // A modal has no response_url: the answer goes to the channel it was opened from, for this user only.
-    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, ...message });
-    else await client.chat.postMessage({ channel: body.user.id, ...message });
+    await answerPrivately(client, { userId: body.user.id, channel }, message);
   });
 
   app.event('app_home_opened', async ({ event, body, client }) => {

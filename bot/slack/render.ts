@@ -26,6 +26,8 @@ const LIMITS = {
   header: 150,
   buttonText: 75,
   blocks: 50,
+  /** A plain_text_input's `max_length` (and so its initial value) is at most 3000. */
+  textInput: 3000,
 } as const;
 
 function clip(text: string, max: number): string {
@@ -89,21 +91,26 @@ export function renderModal(form: Form, privateMetadata: string): ModalView {
     title: { type: 'plain_text', text: clip(form.title, 24) },
     submit: { type: 'plain_text', text: 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: form.fields.map((field) => ({
-      type: 'input',
-      block_id: field.id,
-      optional: !field.required,
-      label: { type: 'plain_text', text: clip(field.label, 2000) },
-      element: {
-        type: 'plain_text_input',
-        action_id: field.id,
-        ...(field.placeholder
-          ? { placeholder: { type: 'plain_text', text: clip(field.placeholder, 150) } }
-          : {}),
-        ...(field.maxLength ? { max_length: field.maxLength } : {}),
-        ...(field.maxLength !== undefined && field.maxLength > 200 ? { multiline: true } : {}),
-        ...(field.value !== undefined && field.secret !== true ? { initial_value: field.value } : {}),
-      },
-    })),
+    blocks: form.fields.map((field) => {
+      const maxLength = Math.min(field.maxLength ?? LIMITS.textInput, LIMITS.textInput);
+      return {
+        type: 'input',
+        block_id: field.id,
+        optional: !field.required,
+        label: { type: 'plain_text', text: clip(field.label, 2000) },
+        element: {
+          type: 'plain_text_input',
+          action_id: field.id,
+          ...(field.placeholder
+            ? { placeholder: { type: 'plain_text', text: clip(field.placeholder, 150) } }
+            : {}),
+          max_length: maxLength,
+          ...(field.maxLength !== undefined && field.maxLength > 200 ? { multiline: true } : {}),
+          ...(field.value !== undefined && field.secret !== true
+            ? { initial_value: field.value.slice(0, maxLength) }
+            : {}),
+        },
+      };
+    }),
   };
 }

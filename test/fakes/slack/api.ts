@@ -4,6 +4,7 @@
  * app over HTTP or Socket Mode.
  */
 import type { FakeServer, RecordedRequest } from '../fake-server.js';
+import type { FakeFileInput, SlackFileObject } from './files.js';
 import type { HttpModeControls } from './http-mode.js';
 import type { FakeMessageInput, FakeSlackMessage } from './messages.js';
 import type { AuthorizeOptions } from './methods-apps.js';
@@ -28,6 +29,8 @@ export interface SlackFakeOptions {
   readonly now?: () => number;
   /** The app's signing secret; a random one by default. */
   readonly signingSecret?: string;
+  /** Bot scopes granted in the default workspace (private files need `files:read`). */
+  readonly scopes?: readonly string[];
 }
 
 /** The app's identity and the default workspace it is installed in (the first one). */
@@ -67,12 +70,19 @@ export interface SlackWorldControls {
   messages(channelId: string): readonly FakeSlackMessage[];
   /** Puts a message in a channel's history without a request (e.g. one posted before a crash). */
   addMessage(channelId: string, input?: FakeMessageInput): FakeSlackMessage;
+  /**
+   * A user uploads a file (to share in a message with `addMessage`, or to pick in a modal's file
+   * input): Slack's file object, its `url_private` on the fake's origin.
+   */
+  uploadFile(input: FakeFileInput): SlackFileObject;
   /** Ephemeral messages (from `chat.postEphemeral` or a response URL), oldest first, optionally filtered. */
   ephemerals(filter?: { readonly channelId?: string; readonly userId?: string }): readonly FakeEphemeral[];
   /** The Home tab last published for a user. */
   homeView(userId: string, teamId?: string): SlackView | undefined;
   /** A view the app opened or published, by id. */
   view(viewId: string): FakeView | undefined;
+  /** Views the app opened or published, oldest first, optionally only a user's or one callback id's. */
+  views(filter?: { readonly userId?: string; readonly callbackId?: string }): readonly FakeView[];
   /** Another valid bot token for a workspace (the default one without an id). */
   issueToken(teamId?: string): string;
   /** Later calls with it answer `token_revoked`. */

@@ -1,17 +1,19 @@
 /**
  * Puts the Slack fake together on one loopback port: the Web API under `/api/`, response URLs under
- * `/response/`, and Socket Mode WebSockets at `/socket-mode`, over one world.
+ * `/response/`, private files under `/files-pri/`, and Socket Mode WebSockets at `/socket-mode`, over
+ * one world.
  */
 import { randomBytes } from 'node:crypto';
 import { startFakeServer } from '../fake-server.js';
 import type { SlackFake, SlackFakeOptions, SlackWorldControls } from './api.js';
 import { faultControls } from './faults.js';
+import { createFiles, type Files } from './files.js';
 import { createHttpMode } from './http-mode.js';
 import { createMessageClock, type MessageClock } from './messages.js';
 import { registerAppMethods } from './methods-apps.js';
 import { botAuthor, registerChatMethods } from './methods-chat.js';
 import { registerUserMethods } from './methods-users.js';
-import { createTriggers, registerViewMethods } from './methods-views.js';
+import { createTriggers, createViewStore, registerViewMethods } from './methods-views.js';
 import { createPayloads } from './payloads.js';
 import { createResponseUrls } from './response-urls.js';
 import { createSocketMode } from './socket-mode.js';
@@ -22,7 +24,13 @@ const APP_ID = 'A0HERALD01';
 
 type WorldDeps = Pick<SlackWorldControls, 'authorize'>;
 
-function worldControls(world: World, clock: MessageClock, oauth: WorldDeps, methods: MethodTable) {
+function worldControls(
+  world: World,
+  clock: MessageClock,
+  oauth: WorldDeps,
+  methods: MethodTable,
+  files: Files,
+) {
   const defaultTeam = () => [...world.workspaces.keys()][0] ?? '';
   const channelOrThrow = (id: string): Channel => {
     const channel = world.channels.get(id);
@@ -54,10 +62,11 @@ function worldControls(world: World, clock: MessageClock, oauth: WorldDeps, meth
       const channel = channelOrThrow(channelId);
       return clock.store(
         channel.messages,
-        input,
+        { ...input, files: files.objects(input.files ?? []) },
         botAuthor(world.workspaceOrThrow(channel.teamId), world.appId),
       );
     },
+    uploadFile: (input) => files.upload(input),
     ephemerals: (filter = {}) =>
       world.ephemerals.filter(
         (entry) =>
@@ -69,6 +78,12 @@ function worldControls(world: World, clock: MessageClock, oauth: WorldDeps, meth
       return id === undefined ? undefined : world.views.get(id)?.view;
     },
     view: (viewId) => world.views.get(viewId),
+    views: (filter = {}) =>
+      [...world.views.values()].filter(
+        (entry) =>
+          (filter.userId === undefined || entry.userId === filter.userId) &&
+          (filter.callbackId === undefined || entry.view.callback_id === filter.callbackId),
+      ),
     issueToken(teamId) {
       const workspace = world.workspaceOrThrow(teamId ?? defaultTeam());
       return world.issueToken('bot', workspace.id, workspace.botUserId);
@@ -93,7 +108,7 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
     upgrade: (request, socket, head) => sockets.handleUpgrade(request, socket, head),
   });
   const world = createWorld(APP_ID, now);
-  const workspace = world.addWorkspace();
+  const workspace = world.addWorkspace(options.scopes ? { scopes: options.scopes } : {});
   const identity = {
     appId: APP_ID,
     appToken: world.issueToken('app'),
@@ -109,13 +124,15 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
   const clock = createMessageClock(now);
   const methods: MethodTable = new Map();
   const triggers = createTriggers(now);
+  const views = createViewStore(world);
+  const files = createFiles(server, world, now);
   registerUserMethods(methods, world);
   registerChatMethods(methods, world, clock);
-  registerViewMethods(methods, world, triggers);
+  registerViewMethods(methods, world, triggers, views);
   const oauth = registerAppMethods(methods, world, identity, () => sockets.openUrl());
   const webApi = createWebApi({ server, world, methods, now });
   const responseUrls = createResponseUrls({ server, world, clock, now });
-  const { controls, defaultTeam } = worldControls(world, clock, oauth, methods);
+  const { controls, defaultTeam } = worldControls(world, clock, oauth, methods, files);
   const payloads = createPayloads({
     world,
     triggers,
@@ -134,7 +151,7 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
     ...identity,
     ...controls,
     ...faultControls(server, webApi),
-    ...createHttpMode({ payloads, ...identity }),
+    ...createHttpMode({ payloads, ...identity, world, views, files }),
     apiUrl: `${server.url}/api/`,
     // The default workspace's current token: a reinstall after `uninstall` replaces it.
     get botToken() {

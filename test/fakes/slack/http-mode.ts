@@ -5,9 +5,23 @@
  * @see https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling
  * @see https://docs.slack.dev/apis/events-api/#url_verification
  */
-import type { EnvelopedEvent, SlashCommand } from '@slack/bolt';
-import type { Issued, Payloads, SlashCommandInput, SlackEventInput } from './payloads.js';
+import type { EnvelopedEvent, MessageShortcut, SlashCommand } from '@slack/bolt';
+import type { Files } from './files.js';
+import type { ViewStore } from './methods-views.js';
+import type {
+  Issued,
+  MessageShortcutInput,
+  Payloads,
+  SlashCommandInput,
+  SlackEventInput,
+} from './payloads.js';
 import { FORM, JSON_TYPE, postSigned, type SigningOptions, type SlackHttpResult } from './signing.js';
+import {
+  createViewSubmissions,
+  type ViewSubmissionInput,
+  type ViewSubmissionResult,
+} from './view-submission.js';
+import type { World } from './world.js';
 
 /** Where and how to deliver: the app's request URL and, for failure tests, how to sign. */
 export interface HttpTarget extends SigningOptions {
@@ -26,6 +40,10 @@ export interface HttpModeControls {
   sendSlashCommand(input: SlashCommandInput & HttpTarget): Promise<SlackHttpDelivery<SlashCommand>>;
   /** An interaction payload (see `payloads`), posted as the form field `payload`. */
   sendInteraction(input: HttpTarget & { readonly payload: object }): Promise<SlackHttpResult>;
+  /** A user picks the app's message shortcut on a message: a `message_action` with a response URL. */
+  sendMessageShortcut(input: MessageShortcutInput & HttpTarget): Promise<SlackHttpDelivery<MessageShortcut>>;
+  /** A user submits an open modal with what they entered; the result says what they see next. */
+  submitView(input: ViewSubmissionInput): Promise<ViewSubmissionResult>;
   /** An Events API `event_callback` around `event` (see `payloads.appHomeOpened`). */
   sendEvent<E extends SlackEventInput>(
     input: HttpTarget & { readonly event: E; readonly teamId?: string },
@@ -38,6 +56,9 @@ interface Deps {
   readonly payloads: Payloads;
   readonly signingSecret: string;
   readonly verificationToken: string;
+  readonly world: World;
+  readonly views: ViewStore;
+  readonly files: Files;
 }
 
 /** A slash command as Slack's form: only the string fields, in the payload's order. */
@@ -48,9 +69,13 @@ function commandForm(payload: SlashCommand): string {
   return new URLSearchParams(fields).toString();
 }
 
-export function createHttpMode({ payloads, signingSecret, verificationToken }: Deps): HttpModeControls {
+export function createHttpMode(deps: Deps): HttpModeControls {
+  const { payloads, signingSecret, verificationToken } = deps;
   const send = (target: HttpTarget, body: string, contentType: string) =>
     postSigned(target.url, body, contentType, signingSecret, target);
+  const interaction = (target: HttpTarget, payload: object) =>
+    send(target, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
+  const submissions = createViewSubmissions({ ...deps, send });
 
   return {
     signedRequest: (target) => send(target, target.body, target.contentType ?? FORM),
@@ -59,8 +84,12 @@ export function createHttpMode({ payloads, signingSecret, verificationToken }: D
       const result = await send(input, commandForm(issued.payload), FORM);
       return { ...result, ...issued };
     },
-    sendInteraction: (input) =>
-      send(input, new URLSearchParams({ payload: JSON.stringify(input.payload) }).toString(), FORM),
+    sendInteraction: (input) => interaction(input, input.payload),
+    async sendMessageShortcut(input) {
+      const issued = payloads.messageShortcut(input);
+      return { ...(await interaction(input, issued.payload)), ...issued };
+    },
+    submitView: submissions.submitView,
     async sendEvent(input) {
       const payload = payloads.eventCallback(input.event, input.teamId);
       const result = await send(input, JSON.stringify(payload), JSON_TYPE);

@@ -29,12 +29,15 @@ export type {
 } from './api.js';
 export type { HttpModeControls, HttpTarget, SlackHttpDelivery } from './http-mode.js';
 export type { FakeMessageInput, FakeSlackMessage, SlackMessageMetadata } from './messages.js';
+export type { FakeFileInput, SlackFileObject } from './files.js';
+export { FILES_READ } from './files.js';
 export type { AuthorizeOptions } from './methods-apps.js';
 export { TRIGGER_LIFETIME_MS } from './methods-views.js';
 export type {
   BlockActionInput,
   BlockActionPayload,
   Issued,
+  MessageShortcutInput,
   Payloads,
   ShortcutInput,
   SlackEventInput,
@@ -51,6 +54,8 @@ export type {
   SocketModeEnvelopeInput,
   SocketModeEnvelopeType,
 } from './socket-mode.js';
+export { SlackClientRefusal, type ViewInput } from './view-state.js';
+export type { ViewSubmissionInput as ModalSubmissionInput, ViewSubmissionResult } from './view-submission.js';
 export type { HeldSlackMessages, SlackMethodHandler } from './web-api.js';
 export type {
   FakeChannelOptions,

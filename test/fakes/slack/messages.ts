@@ -2,6 +2,7 @@
  * Channel messages as Slack keeps them: a `ts` of Unix seconds and microseconds, unique in the
  * channel and increasing, and the pure helpers that order and page them.
  */
+import type { SlackFileObject } from './files.js';
 
 export interface SlackMessageMetadata {
   readonly event_type: string;
@@ -19,6 +20,9 @@ export interface FakeSlackMessage {
   readonly team: string;
   readonly blocks?: readonly unknown[];
   readonly metadata?: SlackMessageMetadata;
+  /** Files shared with the message, as Slack's file objects. */
+  readonly files?: readonly SlackFileObject[];
+  readonly upload?: boolean;
 }
 
 export interface FakeMessageInput {
@@ -29,7 +33,14 @@ export interface FakeMessageInput {
   readonly at?: Date;
   /** Posted by someone else rather than by the bot. */
   readonly byUser?: string;
+  /** Files shared with it: ids the fake's `uploadFile` returned. */
+  readonly files?: readonly string[];
 }
+
+/** What is stored: the input with its files resolved into Slack's file objects. */
+export type StoredMessageInput = Omit<FakeMessageInput, 'files'> & {
+  readonly files?: readonly SlackFileObject[];
+};
 
 /** Ordered by `micros`, oldest first. */
 export type MessageList = Array<{ readonly micros: number; message: FakeSlackMessage }>;
@@ -84,7 +95,7 @@ export function createMessageClock(now: () => number) {
   return {
     /** A ts for something that is not kept in a channel's history (an ephemeral message). */
     nextTs: () => formatTs(nextMicros(undefined)),
-    store(list: MessageList, input: FakeMessageInput, bot: BotAuthor): FakeSlackMessage {
+    store(list: MessageList, input: StoredMessageInput, bot: BotAuthor): FakeSlackMessage {
       let micros = nextMicros(input.at);
       let index = lowerBound(list, micros, true);
       while (list[index]?.micros === micros) {
@@ -101,6 +112,7 @@ export function createMessageClock(now: () => number) {
           : { user: input.byUser }),
         ...(input.blocks === undefined ? {} : { blocks: input.blocks }),
         ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+        ...(input.files?.length ? { files: input.files, upload: false } : {}),
       };
       list.splice(index, 0, { micros, message });
       return message;

@@ -1,10 +1,11 @@
 /**
  * What Slack sends an app, built from the fake's world in Slack's shapes (typed with Bolt's own
- * payload types): slash commands, `block_actions`, `view_submission`, global shortcuts and Events API
- * envelopes. Each command or interaction gets a fresh `trigger_id` (for `views.open`) and, where
+ * payload types): slash commands, `block_actions`, `view_submission`, global and message shortcuts
+ * and Events API envelopes. Each command or interaction gets a fresh `trigger_id` (for `views.open`) and, where
  * Slack gives one, a `response_url` on the fake. The same payloads travel over HTTP and Socket Mode.
  * @see https://docs.slack.dev/interactivity/implementing-slash-commands
  * @see https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
+ * @see https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload
  * @see https://docs.slack.dev/apis/events-api/#callback-field
  */
 import { randomBytes } from 'node:crypto';
@@ -13,6 +14,7 @@ import type {
   ButtonAction,
   EnvelopedEvent,
   GlobalShortcut,
+  MessageShortcut,
   SlashCommand,
   ViewOutput,
   ViewStateValue,
@@ -61,6 +63,15 @@ export interface ViewSubmissionInput {
 export interface ShortcutInput {
   readonly teamId?: string;
   readonly userId: string;
+  readonly callbackId: string;
+}
+
+export interface MessageShortcutInput {
+  readonly teamId?: string;
+  readonly userId: string;
+  /** The message the shortcut was used on: its channel and ts (it must be in the fake's history). */
+  readonly channelId: string;
+  readonly messageTs: string;
   readonly callbackId: string;
 }
 
@@ -185,6 +196,10 @@ export function createPayloads({ world, triggers, responseUrls, defaultTeam, ver
       const stored = world.channels
         .get(channelId)
         ?.messages.find((entry) => entry.message.ts === ts)?.message;
+      // A button on a message only this user sees: Slack sends no copy of that message.
+      const ephemeral = world.ephemerals.some(
+        (entry) => entry.channel === channelId && entry.ts === ts && entry.user === user.id,
+      );
       const responseUrl = responseUrls.issue({
         teamId: workspace.id,
         userId: user.id,
@@ -193,9 +208,9 @@ export function createPayloads({ world, triggers, responseUrls, defaultTeam, ver
       });
       const payload: BlockActionPayload = {
         ...base,
-        container: { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: false },
+        container: { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: ephemeral },
         channel: { id: channelId, name: channelName(channelId, workspace.id) },
-        message: stored ? { ...stored } : { type: 'message', ts, text: '' },
+        ...(ephemeral ? {} : { message: stored ? { ...stored } : { type: 'message', ts, text: '' } }),
         state: { values: {} },
         response_url: responseUrl.url,
       };
@@ -235,6 +250,37 @@ export function createPayloads({ world, triggers, responseUrls, defaultTeam, ver
         is_enterprise_install: false,
       };
       return { payload, triggerId };
+    },
+
+    /** A message shortcut: the whole message (its files too), its channel, a response URL there. */
+    messageShortcut(input: MessageShortcutInput): Issued<MessageShortcut> {
+      const { workspace, user } = actor(input.teamId, input.userId);
+      const message = world.channels
+        .get(input.channelId)
+        ?.messages.find((entry) => entry.message.ts === input.messageTs)?.message;
+      if (!message) throw new Error(`fake Slack has no message ${input.messageTs} in ${input.channelId}`);
+      const triggerId = triggers.issue(workspace.id, user.id);
+      const responseUrl = responseUrls.issue({
+        teamId: workspace.id,
+        userId: user.id,
+        channelId: input.channelId,
+      });
+      const { metadata: _hidden, ...shown } = message;
+      const payload: MessageShortcut = {
+        type: 'message_action',
+        token: verificationToken,
+        action_ts: nowTs(),
+        team: team(workspace),
+        user: { id: user.id, username: user.name, name: user.name, team_id: workspace.id },
+        channel: { id: input.channelId, name: channelName(input.channelId, workspace.id) },
+        is_enterprise_install: false,
+        callback_id: input.callbackId,
+        trigger_id: triggerId,
+        response_url: responseUrl.url,
+        message_ts: message.ts,
+        message: { ...shown },
+      };
+      return { payload, triggerId, responseUrl };
     },
 
     /** The user opened the app's Home tab. */

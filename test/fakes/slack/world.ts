@@ -1,8 +1,10 @@
 /**
  * What the fake Slack knows: one app (id, signing secret, app-level token, OAuth client) installed in
  * one or more workspaces, each with its bot user and bot token, and the users, channels, user groups,
- * ephemeral messages and views in them. Tokens say which workspace and kind (bot, user, app) they are.
+ * files, ephemeral messages and views in them. Tokens say which workspace and kind (bot, user, app)
+ * they are.
  */
+import type { FakeFile } from './files.js';
 import type { MessageList } from './messages.js';
 
 export interface FakeWorkspaceOptions {
@@ -121,6 +123,8 @@ export interface FakeView {
   readonly view: SlackView;
   readonly userId: string;
   readonly teamId: string;
+  /** A modal the user submitted (and the app let close) or dismissed. */
+  readonly closed?: boolean;
 }
 
 export interface Workspace extends FakeWorkspace {
@@ -175,6 +179,7 @@ export function createWorld(appId: string, now: () => number) {
   const tokens = new Map<string, TokenRecord>();
   const ephemerals: FakeEphemeral[] = [];
   const views = new Map<string, FakeView>();
+  const files = new Map<string, FakeFile>();
   /** `<team>:<user>` → id of the user's Home tab view. */
   const homeViews = new Map<string, string>();
   let tokenSequence = 0;
@@ -308,6 +313,7 @@ export function createWorld(appId: string, now: () => number) {
     userGroups,
     ephemerals,
     views,
+    files,
     homeViews,
     issueToken,
     resolveToken,
