@@ -208,11 +208,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function exchange<T>(
-    req: RequestOptions<T>,
+    initial: RequestOptions<T>,
     endpoint: string,
     startUrl: URL,
     signal: AbortSignal,
   ): Promise<HttpResponse<T>> {
+    let req = initial;
     let url = startUrl;
     let response: Dispatcher.ResponseData;
     for (let redirects = 0; ; redirects++) {
@@ -224,7 +225,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       await response.body.dump();
       if (redirects >= MAX_REDIRECTS)
         throw fail('bad-request', endpoint, `more than ${MAX_REDIRECTS} redirects`);
-      url = new URL(location, url);
+      const next = new URL(location, url);
+      // Credentials are for the origin they were given for: a redirect elsewhere goes without them.
+      if (next.origin !== url.origin && (req.bearer !== undefined || req.headers !== undefined)) {
+        req = { ...req, bearer: undefined, headers: undefined };
+      }
+      url = next;
     }
 
     // Reads report their own failures; a body we abandon (too large) must not raise a stray error.

@@ -40,6 +40,9 @@ export interface MediaDownloader {
   close(): Promise<void>;
 }
 
+const looksLikeHtml = (data: Uint8Array) =>
+  /^\s*<(!doctype|html)/i.test(Buffer.from(data.subarray(0, 64)).toString('latin1'));
+
 const megabytes = (bytes: number) => `${Math.floor(bytes / 1_048_576)} MB`;
 
 function nameOf(request: MediaRequest): string {
@@ -92,6 +95,13 @@ export function createMediaDownloader(options: {
         throw new MediaError('unreachable', `${fileName} could not be downloaded (${reason})`);
       }
       const mimeType = sniffMimeType(data);
+      if (!mimeType && request.bearer !== undefined && looksLikeHtml(data)) {
+        // A private file URL answers a sign-in page when the token may not read files.
+        throw new MediaError(
+          'unreachable',
+          `${fileName} could not be read: the chat platform answered with a sign-in page (reinstall Herald there so it may read files)`,
+        );
+      }
       if (!mimeType) {
         throw new MediaError(
           'unsupported-type',

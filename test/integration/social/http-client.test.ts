@@ -28,6 +28,12 @@ describe('the shared HTTP client', () => {
       status: 302,
       headers: { location: `http://localhost:${req.headers.host?.split(':')[1]}/item` },
     }));
+    fake.on('GET', '/whoami', (req) => ({ json: { authorization: req.headers.authorization ?? null } }));
+    fake.on('GET', '/redirect-same', () => ({ status: 302, headers: { location: '/whoami' } }));
+    fake.on('GET', '/redirect-away', (req) => ({
+      status: 302,
+      headers: { location: `http://localhost:${req.headers.host?.split(':')[1]}/whoami` },
+    }));
     fake.on('POST', '/echo', (req) => ({ json: { got: req.json(), type: req.headers['content-type'] } }));
     client = createHttpClient({
       platform: 'x',
@@ -187,6 +193,20 @@ describe('the shared HTTP client', () => {
     });
     expect(res.data.id).toBe('a');
     expect(res.url).toMatch(/^http:\/\/localhost:\d+\/item$/);
+  });
+
+  it('GIVEN a token and a redirect THEN the token follows within the origin and never to another one', async () => {
+    const seen = async (path: string) =>
+      (
+        await client.request<{ authorization: string | null }>({
+          url: `${fake.url}${path}`,
+          endpoint: 'GET file',
+          untrusted: true,
+          bearer: 'xoxb-secret',
+        })
+      ).data.authorization;
+    expect(await seen('/redirect-same')).toBe('Bearer xoxb-secret');
+    expect(await seen('/redirect-away')).toBeNull();
   });
 
   it('GIVEN a non-http URL THEN it is refused', async () => {
