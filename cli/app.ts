@@ -15,6 +15,7 @@ import { loadKeyring } from '../core/encryption-key.js';
 import type { Logger } from '../core/logger.js';
 import { migrateQueue } from '../core/queue.js';
 import { HERALD_VERSION } from '../core/version.js';
+import { publicApiRoutes } from '../bot/http/public-api/routes.js';
 import { createMediaDownloader, type MediaDownloader } from '../social/media-download.js';
 import { createProviderRegistry, type ProviderOverrides, type ProviderRegistry } from '../social/registry.js';
 import { createSenderPool, type SenderPool } from '../worker/delivery/senders.js';
@@ -105,6 +106,17 @@ export async function startHerald(
           ...healthRoutes(database.pool, logger, { heartbeatSeconds: config.worker.heartbeatSeconds }),
           ...(slack?.routes ?? []),
           ...(registry ? connectRoutes({ pool: database.pool, keyring, registry, config, logger }) : []),
+          ...(registry && media
+            ? publicApiRoutes({
+                pool: database.pool,
+                keyring,
+                registry,
+                media,
+                rateLimit: config.api.rateLimit,
+                publicUrl: config.http.publicUrl,
+                logger,
+              })
+            : []),
         ],
       });
     }

@@ -25,6 +25,7 @@ const GROUP_WORDS: Record<string, string> = {
   social: 'accounts',
   post: 'posts',
   herald: 'herald',
+  'api-key': 'api-keys',
 };
 /** `accounts accounts` reads badly: the listing is `accounts list`. */
 const NAME_WORDS: Record<string, string> = { 'social accounts': 'list' };

@@ -137,6 +137,19 @@ const envSchema = z.object({
     60,
   ),
   HERALD_POLL_BUDGETS: pollBudgets.optional(),
+  HERALD_API_RATE_LIMIT: z
+    .string()
+    .transform((value, ctx) => {
+      const match = /^\s*(\d{1,7})\s*\/\s*(\d{1,7})\s*s?\s*$/.exec(value);
+      const requests = Number(match?.[1]);
+      const windowSeconds = Number(match?.[2]);
+      if (!match || requests < 1 || windowSeconds < 1) {
+        ctx.addIssue({ code: 'custom', message: 'must be <requests>/<seconds>, e.g. 30/3600 (30 an hour)' });
+        return z.NEVER;
+      }
+      return { requests, windowSeconds };
+    })
+    .optional(),
   HERALD_WORKER_CONCURRENCY: positiveInt('jobs one worker process runs at once', 1, 100).default(4),
   HERALD_WORKER_HEARTBEAT_SECONDS: positiveInt('seconds between worker heartbeats', 1, 300).default(15),
   HERALD_MAX_POLL_FAILURES: positiveInt('failed polls in a row before an account is paused', 1, 1000).default(
@@ -195,6 +208,8 @@ export interface Config {
   readonly database: { readonly url: string | undefined; readonly embeddedPort: number | undefined };
   readonly encryption: { readonly key: Buffer | undefined; readonly previousKeys: readonly Buffer[] };
   readonly http: { readonly port: number; readonly publicUrl: string };
+  /** The public HTTP API: requests allowed per key and window. */
+  readonly api: { readonly rateLimit: { readonly requests: number; readonly windowSeconds: number } };
   readonly log: { readonly level: LogLevel; readonly format: 'json' | 'pretty' | undefined };
   /** Calls Herald makes to social platforms. */
   readonly outbound: {
@@ -344,6 +359,8 @@ function toConfig(
       port: env.PORT,
       publicUrl: (env.HERALD_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     },
+    // The hosted service the API follows documents 30 requests an hour; self-hosters raise it freely.
+    api: { rateLimit: env.HERALD_API_RATE_LIMIT ?? { requests: 30, windowSeconds: 3600 } },
     log: { level: env.HERALD_LOG_LEVEL, format: env.HERALD_LOG_FORMAT },
     outbound: {
       timeoutMs: env.HERALD_HTTP_TIMEOUT_SECONDS * 1000,

@@ -42,6 +42,8 @@ export interface NewOutboundPost {
   readonly media?: readonly NewMedia[] | undefined;
   /** The spec's campaign label, for history. */
   readonly campaign?: string | undefined;
+  /** Free labels (the public API's `tags`). */
+  readonly tags?: readonly string[] | undefined;
   /** Publish at this time; now when absent. */
   readonly scheduledFor?: Date | undefined;
   /** A retried request with the same key returns the first post instead of making another. */
@@ -61,8 +63,8 @@ export async function createOutboundPost(
   return withTransaction(pool, async (db) => {
     const inserted = await db.query<{ id: string }>(
       `INSERT INTO outbound_posts (tenant_id, created_by, source, content, status, scheduled_for, idempotency_key,
-                                  follow_up_enc, campaign)
-       VALUES ($1, $2, $3, $4, CASE WHEN $7 THEN 'draft' ELSE 'scheduled' END, $5, $6, $8, $9)
+                                  follow_up_enc, campaign, tags)
+       VALUES ($1, $2, $3, $4, CASE WHEN $7 THEN 'draft' ELSE 'scheduled' END, $5, $6, $8, $9, $10)
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -75,6 +77,7 @@ export async function createOutboundPost(
         post.draft === true,
         post.followUp ? keyring.encrypt(post.followUp) : null,
         post.campaign ?? null,
+        [...(post.tags ?? [])],
       ],
     );
     const id = inserted.rows[0]?.id;

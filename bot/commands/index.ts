@@ -1,5 +1,6 @@
 /** The command catalogue: every command and action, once, for every adapter. */
 import { aggregatorKey, heraldAggregator } from './aggregators.js';
+import { apiKeyCreate, apiKeyList, apiKeyRevoke } from './api-keys.js';
 import { feedAdd } from './feed-add.js';
 import { feedEdit, feedList, feedPause, feedRemove, feedResume } from './feed-manage.js';
 import { feedImportNow, feedTest, feedTestSend } from './feed-test.js';
@@ -38,6 +39,9 @@ export function createCatalogue(options: CatalogueOptions): Catalogue {
     heraldTimezone,
     heraldPublishers,
     heraldAggregator,
+    apiKeyCreate,
+    apiKeyList,
+    apiKeyRevoke,
   ];
   commands.push(heraldHelp(() => commands));
   return {

@@ -12,7 +12,8 @@ const CLOSE_GRACE_MS = 10_000;
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** An exact path, or a prefix ending in `/*` whose handler routes the rest itself. */
   readonly path: string;
   readonly handler: RouteHandler;
 }
@@ -39,13 +40,19 @@ export async function startHttpServer(options: {
   readonly logger: Logger;
 }): Promise<HttpServer> {
   const logger = options.logger.child({ subsystem: 'http' });
-  const routes = new Map(options.routes.map((route) => [`${route.method} ${route.path}`, route.handler]));
-  const paths = new Set(options.routes.map((route) => route.path));
+  const exact = options.routes.filter((route) => !route.path.endsWith('/*'));
+  const prefixes = options.routes
+    .filter((route) => route.path.endsWith('/*'))
+    .map((route) => ({ ...route, prefix: route.path.slice(0, -1) }));
+  const routes = new Map(exact.map((route) => [`${route.method} ${route.path}`, route.handler]));
+  const paths = new Set(exact.map((route) => route.path));
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://herald.invalid').pathname;
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-    const handler = routes.get(`${method} ${path}`);
+    const handler =
+      routes.get(`${method} ${path}`) ??
+      prefixes.find((route) => route.method === method && path.startsWith(route.prefix))?.handler;
     if (!handler) {
       sendJson(res, paths.has(path) ? 405 : 404, {
         error: paths.has(path) ? 'method not allowed' : 'not found',

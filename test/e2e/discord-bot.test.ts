@@ -138,7 +138,7 @@ describe('the Discord bot, end to end with the real process', () => {
             .sort(),
         { timeout: 20_000 },
       )
-      .toEqual(['Publish to social', 'feed', 'herald', 'post', 'social']);
+      .toEqual(['Publish to social', 'api-key', 'feed', 'herald', 'post', 'social']);
   });
 
   it('GIVEN an admin THEN a feed URL is linked and a feed with filters is added and listed', async () => {

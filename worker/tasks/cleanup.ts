@@ -35,9 +35,11 @@ export async function runCleanup(
     [payload.importLogRetentionDays],
   );
   const beats = await db.query(`DELETE FROM worker_heartbeats WHERE beat_at < now() - interval '1 day'`);
-  // A preview nobody published or cancelled within a day is abandoned; its images go with it.
+  // A chat preview nobody published or cancelled within a day is abandoned; its images go with it.
+  // (Drafts made through the API are the caller's to keep.)
   const drafts = await db.query(
-    `DELETE FROM outbound_posts WHERE status = 'draft' AND created_at < now() - interval '1 day'`,
+    `DELETE FROM outbound_posts
+      WHERE status = 'draft' AND source = 'chat' AND created_at < now() - interval '1 day'`,
   );
   const media = await pruneMedia(db, MEDIA_RETENTION_DAYS);
   return {

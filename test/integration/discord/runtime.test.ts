@@ -42,6 +42,7 @@ describe('GIVEN Discord configured WHEN the bot role starts', () => {
     const commands = fake.commands();
     expect(commands.map((c) => c.name).sort()).toEqual([
       'Publish to social',
+      'api-key',
       'feed',
       'herald',
       'post',
@@ -51,6 +52,8 @@ describe('GIVEN Discord configured WHEN the bot role starts', () => {
     const fromMessage = commands.find((c) => c.name === 'Publish to social');
     expect(fromMessage).toMatchObject({ type: 3, default_member_permissions: null, contexts: [0] });
     expect(commands.find((c) => c.name === 'herald')?.default_member_permissions).toBeNull();
+    // Every api-key subcommand is for admins: Discord hides the group from members without Manage Server.
+    expect(commands.find((c) => c.name === 'api-key')?.default_member_permissions).not.toBeNull();
   });
 });
 
