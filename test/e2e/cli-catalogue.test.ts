@@ -75,6 +75,19 @@ describe('the command catalogue on the command line', () => {
     expect(listed.stdout).toContain('no replies');
   }, 60_000);
 
+  it('GIVEN api-keys create THEN the key is printed once, list shows its prefix only, and revoke ends it', async () => {
+    const created = await herald('api-keys', 'create', '--tenant', '4242', '--name', 'ci');
+    expect(created.stderr).toBe('');
+    const key = /(hk_[A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1];
+    expect(key).toBeDefined();
+    const listed = await herald('api-keys', 'list', '--tenant', '4242');
+    expect(listed.stdout).toContain(key!.slice(0, 11));
+    expect(listed.stdout).not.toContain(key!);
+    const revoked = await herald('api-keys', 'revoke', '--tenant', '4242', '--key', key!.slice(0, 11));
+    expect(revoked.stdout).toContain('revoked');
+    expect((await herald('api-keys', 'list', '--tenant', '4242')).stdout).toContain('No API keys');
+  });
+
   it('GIVEN a bad option or an unknown tenant THEN one clear message, a non-zero exit, and nothing changes', async () => {
     const before = (await db.pool.query('SELECT count(*)::int AS n FROM feeds')).rows[0];
     const negative = await herald(

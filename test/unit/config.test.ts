@@ -107,6 +107,11 @@ describe('loadConfig', () => {
       'x=lots',
       /HERALD_POLL_BUDGETS: "x=lots" must be <platform>=<requests>\/<seconds>/,
     ],
+    [
+      'HERALD_API_RATE_LIMIT',
+      'many',
+      /HERALD_API_RATE_LIMIT: must be <requests>\/<seconds>, e\.g\. 30\/3600/,
+    ],
     ['HERALD_POLL_BUDGETS', 'mastodon=0/60', /HERALD_POLL_BUDGETS: "mastodon=0\/60" must be/],
     ['HERALD_POLL_BUDGETS', 'twitter=10/60', /HERALD_POLL_BUDGETS: "twitter=10\/60" must be/],
   ])('GIVEN a bad %s THEN names it and says what is expected', (name, value, expected) => {
