@@ -110,6 +110,35 @@ export class ProviderError extends HeraldError {
   }
 }
 
+/**
+ * A thread that failed part-way: `published` lists the items the platform already holds, in order,
+ * so the caller records them and never posts them twice; `kind` and `retryAfterMs` are the failure's.
+ */
+export class PartialPublishError extends ProviderError {
+  override name = 'PartialPublishError';
+  readonly published: ReadonlyArray<{ readonly platformId: string; readonly url: string }>;
+
+  constructor(
+    failure: ProviderError,
+    published: ReadonlyArray<{ readonly platformId: string; readonly url: string }>,
+  ) {
+    super(
+      failure.kind,
+      `${failure.message} (after ${published.length} of the thread's posts were published)`,
+      {
+        platform: failure.platform,
+        endpoint: failure.endpoint,
+        status: failure.status,
+        retryAfterMs: failure.retryAfterMs,
+        limitScope: failure.limitScope,
+        cause: failure,
+        ...(failure.hint ? { hint: failure.hint } : {}),
+      },
+    );
+    this.published = published;
+  }
+}
+
 export function isHeraldError(err: unknown): err is HeraldError {
   return err instanceof HeraldError;
 }

@@ -4,7 +4,7 @@
  * with each platform's link and the route it took (directly or through an aggregator).
  */
 import { z } from 'zod';
-import { listOutboundPosts, type OutboundSummary } from '../../core/outbound-store.js';
+import { listOutboundPosts, type OutboundSummary } from '../../core/outbound-history.js';
 import { PLATFORM_INFO, SOCIAL_PLATFORMS } from '../../core/platforms.js';
 import { defineCommand } from './command.js';
 import { reply, type ReplyField } from './reply.js';

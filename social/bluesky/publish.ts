@@ -5,6 +5,7 @@
  * the first post and whose `parent` is the previous one. Every item is checked before anything is sent.
  * @see https://docs.bsky.app/docs/advanced-guides/posts
  */
+import { PartialPublishError } from '../../core/errors.js';
 import type {
   AccountRef,
   Draft,
@@ -17,7 +18,7 @@ import type {
 import { checkLength } from '../text-length.js';
 import { resolveHandle } from './auth.js';
 import { endpointOf, sessionOf, xrpcUrl, type AccountSession, type BlueskyContext } from './context.js';
-import { blueskyError, classified } from './errors.js';
+import { blueskyError, classified, classifyBlueskyError } from './errors.js';
 import { detectFacets, toRecordFacets, utf8Length, type DetectedFacet } from './facets.js';
 import { imageSize } from './image-size.js';
 import { linkCard } from './link-card.js';
@@ -184,13 +185,18 @@ export async function publish(ctx: BlueskyContext, account: AccountRef, draft: D
   let root: StrongRef | undefined;
   let parent: StrongRef | undefined;
   for (const item of draft.items) {
-    const record = await buildRecord(ctx, session, item, dids);
-    const reply = root && parent ? { reply: { root, parent } } : {};
-    const created = await createPost(ctx, session, { ...record, ...reply });
-    root ??= created;
-    parent = created;
-    const handle = parseAtUri(created.uri)?.repo === account.accountId ? account.handle : undefined;
-    published.push({ platformId: created.uri, url: postPermalink(created.uri, handle) });
+    try {
+      const record = await buildRecord(ctx, session, item, dids);
+      const reply = root && parent ? { reply: { root, parent } } : {};
+      const created = await createPost(ctx, session, { ...record, ...reply });
+      root ??= created;
+      parent = created;
+      const handle = parseAtUri(created.uri)?.repo === account.accountId ? account.handle : undefined;
+      published.push({ platformId: created.uri, url: postPermalink(created.uri, handle) });
+    } catch (err) {
+      if (published.length === 0) throw err;
+      throw new PartialPublishError(classifyBlueskyError(err, 'call', CREATE_RECORD), [...published]);
+    }
   }
   return published;
 }

@@ -11,11 +11,11 @@
  * @see https://docs.joinmastodon.org/methods/media/#v2
  */
 import { FormData } from 'undici';
-import { ProviderError } from '../../core/errors.js';
+import { PartialPublishError, ProviderError } from '../../core/errors.js';
 import type { HttpClient } from '../http.js';
 import type { Draft, DraftItem, DraftMedia, PublishedRef, PublishLimits } from '../provider.js';
 import { measureText } from '../text-length.js';
-import { badRequest, PLATFORM } from './errors.js';
+import { badRequest, classifyMastodonError, PLATFORM } from './errors.js';
 import { createdStatusSchema, uploadedMediaSchema } from './schemas.js';
 
 export interface PublishDeps {
@@ -146,24 +146,41 @@ export async function publishDraft(
   }
   const published: Array<{ platformId: string; url: string }> = [];
   for (const [index, item] of draft.items.entries()) {
-    const mediaIds: string[] = [];
-    for (const media of item.media) mediaIds.push(await uploadMedia(deps, origin, token, media));
-    const previous = published.at(-1);
-    const created = await deps.http.request({
-      method: 'POST',
-      url: `${origin}/api/v1/statuses`,
-      endpoint: CREATE_STATUS,
-      bearer: token,
-      headers: { 'idempotency-key': `${draft.idempotencyKey}-${index}` },
-      json: {
-        status: item.text,
-        ...(mediaIds.length > 0 ? { media_ids: mediaIds } : {}),
-        ...(previous ? { in_reply_to_id: previous.platformId } : {}),
-      },
-      schema: createdStatusSchema,
-      untrusted: true,
-    });
-    published.push({ platformId: created.data.id, url: created.data.url ?? created.data.uri });
+    try {
+      published.push(await publishItem(deps, origin, token, draft, index, item, published.at(-1)));
+    } catch (err) {
+      if (published.length === 0) throw err;
+      throw new PartialPublishError(classifyMastodonError(err, CREATE_STATUS), [...published]);
+    }
   }
   return published;
+}
+
+/** One item of the thread; its Idempotency-Key makes a retried call answer the same status. */
+async function publishItem(
+  deps: PublishDeps,
+  origin: string,
+  token: string,
+  draft: Draft,
+  index: number,
+  item: DraftItem,
+  previous: { platformId: string } | undefined,
+): Promise<{ platformId: string; url: string }> {
+  const mediaIds: string[] = [];
+  for (const media of item.media) mediaIds.push(await uploadMedia(deps, origin, token, media));
+  const created = await deps.http.request({
+    method: 'POST',
+    url: `${origin}/api/v1/statuses`,
+    endpoint: CREATE_STATUS,
+    bearer: token,
+    headers: { 'idempotency-key': `${draft.idempotencyKey}-${index}` },
+    json: {
+      status: item.text,
+      ...(mediaIds.length > 0 ? { media_ids: mediaIds } : {}),
+      ...(previous ? { in_reply_to_id: previous.platformId } : {}),
+    },
+    schema: createdStatusSchema,
+    untrusted: true,
+  });
+  return { platformId: created.data.id, url: created.data.url ?? created.data.uri };
 }

@@ -4,7 +4,7 @@
  * a thread as a chain of replies to the previous item.
  * @see https://docs.x.com/x-api/posts/create-post
  */
-import { ProviderError } from '../../core/errors.js';
+import { PartialPublishError, ProviderError } from '../../core/errors.js';
 import { checkLength } from '../text-length.js';
 import type {
   AccountRef,
@@ -45,29 +45,9 @@ export const X_LIMITS: PublishLimits = {
   maxAltTextLength: 1000,
 };
 
-/**
- * A thread that failed part-way. `published` lists the items X already holds, in order, so the caller
- * can record them and never post them twice; `kind` and `retryAfterMs` are those of the failure.
- */
-export class XPartialPublishError extends ProviderError {
+/** A thread X took part of (see PartialPublishError). */
+export class XPartialPublishError extends PartialPublishError {
   override name = 'XPartialPublishError';
-  readonly published: PublishedRef;
-
-  constructor(failure: ProviderError, published: PublishedRef) {
-    super(
-      failure.kind,
-      `${failure.message} (after ${published.length} of the thread's posts were published)`,
-      {
-        platform: failure.platform,
-        endpoint: failure.endpoint,
-        status: failure.status,
-        retryAfterMs: failure.retryAfterMs,
-        cause: failure,
-        ...(failure.hint ? { hint: failure.hint } : {}),
-      },
-    );
-    this.published = published;
-  }
 }
 
 function itemProblems(item: DraftItem, position: string): string[] {

@@ -8,13 +8,13 @@
 import { sendFollowUp, type FollowUpTargets } from '../../core/chat-follow-up.js';
 import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
-import type { ProviderError } from '../../core/errors.js';
+import { PartialPublishError, type ProviderError } from '../../core/errors.js';
 import { findLinkedAccountById } from '../../core/linked-accounts.js';
+import { listOutboundPosts } from '../../core/outbound-history.js';
 import { loadMedia, type StoredMedia } from '../../core/outbound-media.js';
 import type { Logger } from '../../core/logger.js';
 import {
   finishOutboundPost,
-  listOutboundPosts,
   recordPublished,
   recordPublishIntent,
   recordPublishOutcome,
@@ -53,19 +53,50 @@ export interface PublishOutcome {
 /** Two texts are the same post when they match once whitespace is folded (platforms reflow it). */
 const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+interface Found {
+  readonly platformPostId: string;
+  readonly url: string;
+  /** Items of the thread found, from the first: all of them when the thread is complete. */
+  readonly items: number;
+}
+
 /** The post among the account's latest, if a previous attempt published it after all. */
 async function alreadyPublished(
   provider: SocialProvider,
   ref: AccountRef,
   post: PostToPublish,
   target: PublishTarget,
-): Promise<{ platformPostId: string; url: string } | undefined> {
-  const wanted = fold((target.items ?? post.items)[0].text);
+): Promise<Found | undefined> {
+  const items = (target.items ?? post.items).map((item) => fold(item.text));
   // A minute of slack for clocks: the platform's timestamp against the post's creation in our database.
   const since = post.createdAt.getTime() - 60_000;
   const { posts } = await provider.fetchPosts(ref, null);
-  const found = posts.find((p) => fold(p.text) === wanted && Date.parse(p.createdAt) >= since);
-  return found ? { platformPostId: found.platformId, url: found.permalink } : undefined;
+  const recent = posts.filter((p) => Date.parse(p.createdAt) >= since);
+  const first = recent.find((p) => fold(p.text) === items[0]);
+  if (!first) return undefined;
+  // A thread's later posts are replies; where the platform lists them, count how far it got.
+  let found = 1;
+  while (found < items.length && recent.some((p) => fold(p.text) === items[found])) found++;
+  return { platformPostId: first.platformId, url: first.permalink, items: found };
+}
+
+/** A thread the platform took only part of: what is out is recorded; the rest is for a person. */
+async function recordIncompleteThread(
+  deps: PublishDeps,
+  target: PublishTarget,
+  first: { readonly platformPostId: string; readonly url: string },
+  out: number,
+  total: number,
+  reason: string,
+): Promise<'done'> {
+  await recordPublishOutcome(
+    deps.pool,
+    target.id,
+    'failed',
+    `only ${out} of the ${total} posts of the thread went out (${first.url}): ${reason}. Finish it by hand, replying to the last one; Herald does not post again, so nothing is doubled`,
+    first,
+  );
+  return 'done';
 }
 
 /** The target's items (its own thread split, else the post's), the media on the first one. */
@@ -119,6 +150,21 @@ async function publishTarget(
   try {
     if (target.status === 'publishing' || target.status === 'unknown') {
       const found = await alreadyPublished(provider, ref, post, target);
+      const total = (target.items ?? post.items).length;
+      if (found && found.items < total) {
+        log.warn(
+          { url: found.url, out: found.items, total },
+          'an interrupted thread: recorded as incomplete',
+        );
+        return recordIncompleteThread(
+          deps,
+          target,
+          found,
+          found.items,
+          total,
+          'Herald was interrupted while posting it',
+        );
+      }
       if (found) {
         await recordPublished(deps.pool, target.id, found);
         log.info({ url: found.url }, 'an earlier attempt had published it: recorded, not sent again');
@@ -130,6 +176,8 @@ async function publishTarget(
     try {
       published = await publish(ref, draftOf(post, target, media));
     } catch (err) {
+      // Part of a thread is out: a second call would post its start again.
+      if (err instanceof PartialPublishError) throw err;
       if (provider.classifyError(err).kind !== 'refresh-token' || !provider.refresh) throw err;
       // A token that expired early: refresh once; the call was refused, so nothing was published.
       ref = await refreshAccount(deps, provider, account.id, ref.credentials?.accessToken);
@@ -142,6 +190,22 @@ async function publishTarget(
     return 'done';
   } catch (err) {
     const failure: ProviderError = provider.classifyError(err);
+    const [first] = err instanceof PartialPublishError ? err.published : [];
+    if (err instanceof PartialPublishError && first) {
+      const total = (target.items ?? post.items).length;
+      log.warn(
+        { url: first.url, out: err.published.length, total, err: failure.message },
+        'thread published in part',
+      );
+      return recordIncompleteThread(
+        deps,
+        target,
+        { platformPostId: first.platformId, url: first.url },
+        err.published.length,
+        total,
+        failure.message,
+      );
+    }
     if (failure.kind === 'retry-later') {
       // A timeout or a platform error: the post may exist. The retry looks for it first.
       await recordPublishOutcome(deps.pool, target.id, 'unknown', failure.message);

@@ -175,6 +175,64 @@ describe('publishing a post to several accounts', () => {
     expect(matching).toHaveLength(1);
   });
 
+  const thread = (texts: string[], platform: SocialPlatform) =>
+    createOutboundPost(db.pool, keyring, {
+      tenantId,
+      createdBy: 'U1',
+      source: 'chat',
+      items: texts.map((text) => ({ text })) as [{ text: string }, ...Array<{ text: string }>],
+      targets: [{ accountId: accounts[platform]! }],
+    });
+
+  it('GIVEN X refusing the second post of a thread THEN the first is recorded with the reason, and nothing is posted again', async () => {
+    const user = [...x.state.users.values()].find((u) => u.username === 'acmehq')!;
+    // X refuses a tweet whose text the account already posted: the thread's second post is one.
+    x.addTweet({ authorId: user.id, text: 'Part two, said before' });
+    const { id } = await thread(['Part one of a thread', 'Part two, said before'], 'x');
+    const before = tweets();
+    expect(await publishPost(deps(), id)).toEqual({ status: 'failed', retry: 0 });
+    const [row] = await targets(id);
+    expect(row).toMatchObject({ status: 'failed', url: expect.stringContaining('/status/') });
+    expect(row!.error).toMatch(
+      /^only 1 of the 2 posts of the thread went out \(https?:.*\/status\/\d+\): .*duplicate/,
+    );
+    expect(tweets() - before).toBe(2);
+    expect(await publishPost(deps(), id)).toEqual({ status: 'failed', retry: 0 });
+    expect(tweets() - before).toBe(2);
+  });
+
+  it('GIVEN a thread interrupted after its first post THEN the next run records what is out instead of posting it again', async () => {
+    const { id } = await thread(['Interrupted thread, part one', 'Interrupted thread, part two'], 'x');
+    await db.pool.query(
+      `UPDATE outbound_targets SET status = 'publishing', attempts = 1 WHERE outbound_post_id = $1`,
+      [id],
+    );
+    await db.pool.query(`UPDATE outbound_posts SET status = 'publishing' WHERE id = $1`, [id]);
+    const user = [...x.state.users.values()].find((u) => u.username === 'acmehq')!;
+    x.addTweet({ authorId: user.id, text: 'Interrupted thread, part one' });
+    const before = tweets();
+    expect(await publishPost(deps(), id)).toEqual({ status: 'failed', retry: 0 });
+    expect(tweets()).toBe(before);
+    expect((await targets(id))[0]!.error).toMatch(
+      /^only 1 of the 2 posts of the thread went out .*interrupted/,
+    );
+  });
+
+  it('GIVEN a thread interrupted after all its posts went out THEN the next run records it published', async () => {
+    const { id } = await thread(['Whole thread, part one', 'Whole thread, part two'], 'x');
+    await db.pool.query(
+      `UPDATE outbound_targets SET status = 'publishing', attempts = 1 WHERE outbound_post_id = $1`,
+      [id],
+    );
+    await db.pool.query(`UPDATE outbound_posts SET status = 'publishing' WHERE id = $1`, [id]);
+    const user = [...x.state.users.values()].find((u) => u.username === 'acmehq')!;
+    const first = x.addTweet({ authorId: user.id, text: 'Whole thread, part one' });
+    x.addTweet({ authorId: user.id, text: 'Whole thread, part two', parent: first });
+    const before = tweets();
+    expect(await publishPost(deps(), id)).toEqual({ status: 'published', retry: 0 });
+    expect(tweets()).toBe(before);
+  });
+
   it('GIVEN the same idempotency key twice THEN one post', async () => {
     const make = () =>
       createOutboundPost(db.pool, keyring, {
