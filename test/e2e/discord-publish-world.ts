@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
 import { startHerald, type RunningHerald } from '../../cli/app.js';
-import { linkAccount } from '../../core/account-store.js';
 import { createKeyring } from '../../core/crypto.js';
 import { upsertTenant } from '../../core/tenant-store.js';
 import type { AccountRef } from '../../social/provider.js';
@@ -21,6 +20,7 @@ import { startXFake, X_FAKE_CLIENT, type XFake } from '../fakes/x.js';
 import { TEST_KEY, testConfig } from '../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/herald-process.js';
+import { linkRef } from '../support/link-ref.js';
 
 export interface PublishWorld {
   readonly db: TestDatabase;
@@ -82,20 +82,7 @@ export async function uploadedFiles(server: FakeServer, path: string, field: str
 
 async function linkAccounts(world: Omit<PublishWorld, 'close'>, tenantId: string): Promise<void> {
   const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
-  const link = (ref: AccountRef) =>
-    linkAccount(world.db.pool, keyring, {
-      tenantId,
-      platform: ref.platform,
-      platformAccountId: ref.accountId,
-      handle: ref.handle,
-      displayName: ref.handle,
-      instanceUrl: ref.instanceUrl,
-      profileUrl: undefined,
-      avatarUrl: undefined,
-      accessToken: ref.credentials?.accessToken,
-      refreshToken: ref.credentials?.refreshToken,
-      linkedBy: world.adminId,
-    });
+  const link = (ref: AccountRef) => linkRef(world.db.pool, keyring, tenantId, ref, world.adminId);
   const user = world.x.addUser({ username: 'acmehq', name: 'Acme HQ' });
   const tokens = world.x.issueTokens(user.id);
   await link({

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRef } from '../../../bot/commands/context.js';
 import { createCatalogue, runAction, runCommand } from '../../../bot/commands/index.js';
 import type { CommandResult, Form, Reply } from '../../../bot/commands/reply.js';
-import { linkAccount } from '../../../core/account-store.js';
 import { createKeyring } from '../../../core/crypto.js';
 import type { SocialPlatform } from '../../../core/platforms.js';
 import { createMediaDownloader, type MediaDownloader } from '../../../social/media-download.js';
@@ -20,6 +19,7 @@ import { startFakeServer, type FakeServer } from '../../fakes/fake-server.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
 import { startXFake, X_FAKE_CLIENT, type XFake } from '../../fakes/x.js';
 import { commandContext, createTenant } from '../../support/commands.js';
+import { linkRef } from '../../support/link-ref.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
 
@@ -48,21 +48,7 @@ describe('posting with images and threads', () => {
   let tenant: TenantRef;
   const files = new Map<string, Buffer>();
 
-  const link = async (ref: AccountRef) => {
-    await linkAccount(db.pool, keyring, {
-      tenantId: tenant.id,
-      platform: ref.platform,
-      platformAccountId: ref.accountId,
-      handle: ref.handle,
-      displayName: ref.handle,
-      instanceUrl: ref.instanceUrl,
-      profileUrl: undefined,
-      avatarUrl: undefined,
-      accessToken: ref.credentials?.accessToken,
-      refreshToken: ref.credentials?.refreshToken,
-      linkedBy: 'U1',
-    });
-  };
+  const link = (ref: AccountRef) => linkRef(db.pool, keyring, tenant.id, ref);
 
   beforeAll(async () => {
     [db, x, bluesky, mastodon, cdn] = await Promise.all([

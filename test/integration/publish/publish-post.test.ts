@@ -4,7 +4,6 @@
  * finding the post at the platform instead of publishing it twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkAccount } from '../../../core/account-store.js';
 import { createKeyring } from '../../../core/crypto.js';
 import { createOutboundPost } from '../../../core/outbound-store.js';
 import type { SocialPlatform } from '../../../core/platforms.js';
@@ -15,6 +14,7 @@ import { startBlueskyFake, type BlueskyFake } from '../../fakes/bluesky.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
 import { startXFake, X_FAKE_CLIENT, type XFake } from '../../fakes/x.js';
 import { createTenant } from '../../support/commands.js';
+import { linkRef } from '../../support/link-ref.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
 
@@ -30,20 +30,7 @@ describe('publishing a post to several accounts', () => {
   const accounts: Partial<Record<SocialPlatform, string>> = {};
 
   const link = async (ref: AccountRef) => {
-    const { id } = await linkAccount(db.pool, keyring, {
-      tenantId,
-      platform: ref.platform,
-      platformAccountId: ref.accountId,
-      handle: ref.handle,
-      displayName: ref.handle,
-      instanceUrl: ref.instanceUrl,
-      profileUrl: undefined,
-      avatarUrl: undefined,
-      accessToken: ref.credentials?.accessToken,
-      refreshToken: ref.credentials?.refreshToken,
-      linkedBy: 'U1',
-    });
-    accounts[ref.platform] = id;
+    accounts[ref.platform] = await linkRef(db.pool, keyring, tenantId, ref);
   };
 
   beforeAll(async () => {
