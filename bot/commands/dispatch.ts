@@ -14,7 +14,7 @@ import {
 } from './command.js';
 import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
-import { reply, type CommandResult } from './reply.js';
+import { reply, type CommandResult, type Reply } from './reply.js';
 
 export interface Catalogue {
   readonly commands: readonly Command[];
@@ -32,7 +32,7 @@ export function findCommand(catalogue: Catalogue, path: readonly string[]): Comm
 }
 
 /** Whether the user may run something that requires `requirement`, asked on every call. */
-async function allowed(ctx: CommandContext, requirement: Requirement): Promise<boolean> {
+export async function allowed(ctx: CommandContext, requirement: Requirement): Promise<boolean> {
   if (requirement === 'member' || ctx.user.isAdmin) return true;
   if (requirement === 'admin') return false;
   const { rows } = await ctx.deps.pool.query<{ publisher_role: string | null }>(
@@ -43,7 +43,8 @@ async function allowed(ctx: CommandContext, requirement: Requirement): Promise<b
   return role ? ((await ctx.user.memberOf?.(role)) ?? false) : false;
 }
 
-function refused(ctx: CommandContext, what: string, requirement: Requirement = 'admin') {
+/** The answer to someone who may not run `what`, saying who may. */
+export function refused(ctx: CommandContext, what: string, requirement: Requirement = 'admin'): Reply {
   if (requirement === 'publisher') {
     return reply.error(
       `Only admins, or members of the role or group an admin chose with \`herald publishers\`, can run ${what} here.`,

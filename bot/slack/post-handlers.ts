@@ -14,7 +14,7 @@ import { listAccounts, type AccountSummary } from '../../core/account-store.js';
 import { slackFollowUp } from '../../core/chat-follow-up.js';
 import type { Command } from '../commands/command.js';
 import type { CommandContext, CommandDeps } from '../commands/context.js';
-import { runCommand, type Catalogue } from '../commands/dispatch.js';
+import { allowed, refused, runCommand, type Catalogue } from '../commands/dispatch.js';
 import { reply, type Reply } from '../commands/reply.js';
 import { answerPrivately, failure } from './answer.js';
 import type { SlackRequester } from './context.js';
@@ -74,6 +74,8 @@ export async function openPostModal(
     readonly metadata: PostModalMetadata;
   },
 ): Promise<Reply | undefined> {
+  // Refused before the form, not after it was filled in.
+  if (!(await allowed(ctx, 'publisher'))) return refused(ctx, '`post new`', 'publisher');
   const accounts = (await listAccounts(ctx.deps.pool, ctx.tenant.id)).filter((a) => a.platform !== 'rss');
   if (accounts.length === 0)
     return reply.error('No linked account can be posted to yet. Link one with `social connect`.');

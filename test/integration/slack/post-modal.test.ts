@@ -215,19 +215,12 @@ describe('posting from a Slack modal', () => {
       .toContainEqual(expect.stringContaining('Typo fixed'));
   });
 
-  it('GIVEN a member who may not publish THEN the submission is refused privately and nothing is stored', async () => {
-    const { slack, url, memberId, channelId, accounts } = world;
-    const sent = await slack.sendSlashCommand({ url, userId: memberId, channelId, text: 'post' });
-    await expect.poll(() => slack.views({ userId: memberId, callbackId: 'post-modal' }).length).toBe(1);
-    const [view] = slack.views({ userId: memberId, callbackId: 'post-modal' });
+  it('GIVEN a member who may not publish THEN no form opens: the refusal comes first, privately', async () => {
+    const { slack, url, memberId, channelId } = world;
     const before = await postCount();
-    const submitted = await slack.submitView({
-      url,
-      viewId: view!.view.id,
-      values: { text: 'Not mine to post', accounts: [accounts.acme] },
-    });
-    expect(submitted.outcome).toBe('closed');
-    expect(shown(await sent.responseUrl!.post(0))).toContain('herald publishers');
+    const sent = await slack.sendSlashCommand({ url, userId: memberId, channelId, text: 'post' });
+    await expect.poll(async () => shown(await sent.responseUrl!.post(0))).toContain('herald publishers');
+    expect(slack.views({ userId: memberId, callbackId: 'post-modal' })).toHaveLength(0);
     expect(await postCount()).toBe(before);
   });
 
