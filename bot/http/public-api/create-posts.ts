@@ -10,13 +10,20 @@ import type { z } from 'zod';
 import type { Keyring } from '../../../core/crypto.js';
 import type { Pool } from '../../../core/db/pool.js';
 import type { NewMedia } from '../../../core/outbound-media.js';
-import { createOutboundPost, type OutboundItem } from '../../../core/outbound-store.js';
+import {
+  createOutboundPost,
+  type AggregatorTarget,
+  type NewTarget,
+  type OutboundItem,
+} from '../../../core/outbound-store.js';
 import { PLATFORM_INFO, type SocialPlatform } from '../../../core/platforms.js';
+import { AGGREGATOR_LIMITS } from '../../../social/aggregators/limits.js';
 import { MediaError, type MediaDownloader } from '../../../social/media-download.js';
 import { checkMedia } from '../../../social/media-rules.js';
 import type { ProviderRegistry } from '../../../social/registry.js';
 import { checkLength } from '../../../social/text-length.js';
 import { ApiError } from './http-io.js';
+import { tenantIntegrations } from './integrations.js';
 import type { CreatedPosts, CreatePostInput } from './schemas.js';
 
 export interface CreateDeps {
@@ -32,9 +39,55 @@ const MAX_IMAGE_BYTES = 25 * 1_048_576;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Checked {
-  readonly accountId: string;
+  readonly integration: string;
+  readonly target: NewTarget;
   readonly items: readonly [OutboundItem, ...OutboundItem[]];
   readonly media: readonly NewMedia[];
+}
+
+type Entry = CreatePostInput['posts'][number];
+
+/** An entry for an account at an aggregator: one post (no thread), within the platform's rules. */
+async function checkRouted(
+  deps: CreateDeps,
+  entry: Entry,
+  target: AggregatorTarget,
+  download: (url: string) => Promise<NewMedia>,
+): Promise<Checked | string> {
+  const name = PLATFORM_INFO[target.platform].displayName;
+  const limits = deps.registry.has(target.platform)
+    ? deps.registry.get(target.platform).limits
+    : AGGREGATOR_LIMITS[target.platform];
+  if (!limits) return `Herald cannot post to ${name} accounts.`;
+  const [first, ...rest] = entry.value;
+  if (!first) return 'value: needs at least one item.';
+  if (rest.length > 0)
+    return `A thread cannot go through ${target.via === 'late' ? 'LATE' : 'PostForMe'}: send one value item.`;
+  const length = checkLength(first.content, limits);
+  if (!length.ok) return `value[0] is ${length.length}/${length.max} as ${name} counts it: shorten it.`;
+  let media: NewMedia[];
+  try {
+    media = await Promise.all(first.image.map((image) => download(image.path)));
+  } catch (err) {
+    if (!(err instanceof MediaError)) throw err;
+    return `${err.message}.`;
+  }
+  const mediaCheck = checkMedia(
+    media.map((m, index) => ({
+      mimeType: m.mimeType,
+      byteSize: m.data.byteLength,
+      label: m.fileName || `image ${index + 1}`,
+    })),
+    limits,
+    name,
+  );
+  if (!mediaCheck.ok) return `${mediaCheck.reason}.`;
+  return {
+    integration: entry.integration.id,
+    target: { aggregator: target },
+    items: [{ text: first.content }],
+    media,
+  };
 }
 
 interface AccountRow {
@@ -65,6 +118,14 @@ async function checkEntries(deps: CreateDeps, tenantId: string, body: CreatePost
     tenantId,
     body.posts.map((p) => p.integration.id),
   );
+  // Accounts at aggregators are looked up only when the request names one (it asks their APIs).
+  const aggregated = body.posts.some((p) => p.integration.id.includes(':'))
+    ? new Map(
+        (await tenantIntegrations(deps, tenantId)).flatMap((i) =>
+          i.kind === 'aggregated' ? [[i.view.id, i.target] as const] : [],
+        ),
+      )
+    : new Map<string, AggregatorTarget>();
   const downloads = new Map<string, Promise<NewMedia>>();
   const download = (url: string) => {
     let pending = downloads.get(url);
@@ -80,6 +141,13 @@ async function checkEntries(deps: CreateDeps, tenantId: string, body: CreatePost
     const id = entry.integration.id;
     const fail = (msg: string) => errors.push({ integration: id, msg });
     const account = accounts.get(id);
+    const routed = aggregated.get(id);
+    if (routed) {
+      const checkedRoute = await checkRouted(deps, entry, routed, download);
+      if (typeof checkedRoute === 'string') fail(checkedRoute);
+      else checked.push(checkedRoute);
+      continue;
+    }
     // Another tenant's integration reads exactly like one that does not exist.
     if (!account) {
       fail('No integration with this id. GET /public/v1/integrations lists yours.');
@@ -139,7 +207,8 @@ async function checkEntries(deps: CreateDeps, tenantId: string, body: CreatePost
     if (!mediaCheck.ok) fail(`${mediaCheck.reason}.`);
     if (tooLong.length > 0 || !mediaCheck.ok || rest.some((item) => item.image.length > 0)) continue;
     checked.push({
-      accountId: id,
+      integration: id,
+      target: { accountId: id },
       items: [{ text: first.content }, ...rest.map((item) => ({ text: item.content }))],
       media,
     });
@@ -180,14 +249,14 @@ export async function createPosts(
       createdBy: `api-key:${caller.keyId}`,
       source: 'api',
       items: entry.items,
-      targets: [{ accountId: entry.accountId }],
+      targets: [entry.target],
       media: entry.media,
       tags: body.tags.map(tagText),
       scheduledFor,
       draft: body.type === 'draft',
       ...(idempotencyKey ? { idempotencyKey: `${idempotencyKey}#${index}` } : {}),
     });
-    created.push({ postId: post.id, integration: entry.accountId });
+    created.push({ postId: post.id, integration: entry.integration });
   }
   return created;
 }

@@ -33,7 +33,7 @@ interface Row {
   url: string | null;
   error: string | null;
   tags: string[];
-  account_id: string | null;
+  integration_id: string | null;
   platform: SocialPlatform;
   handle: string | null;
   display_name: string | null;
@@ -53,7 +53,7 @@ function toEntry(row: Row): Entry {
     error: row.error,
     tags: row.tags,
     integration: {
-      id: row.account_id,
+      id: row.integration_id,
       name: row.display_name || (row.handle ? `@${row.handle}` : PLATFORM_INFO[row.platform].displayName),
       identifier: row.platform,
       picture: row.avatar_url,
@@ -63,7 +63,8 @@ function toEntry(row: Row): Entry {
 
 const SELECT = `SELECT p.id, p.content, t.content AS target_content,
        coalesce(t.published_at, p.scheduled_for, p.created_at) AS publish_date,
-       ${STATE_SQL} AS state, t.url, t.error, p.tags, t.account_id, t.platform,
+       ${STATE_SQL} AS state, t.url, t.error, p.tags, t.platform,
+       coalesce(t.account_id::text, t.via || ':' || (t.aggregator_account->>'id')) AS integration_id,
        coalesce(a.handle, t.aggregator_account->>'username') AS handle, a.display_name, a.avatar_url
   FROM outbound_posts p
   JOIN outbound_targets t ON t.outbound_post_id = p.id
@@ -79,7 +80,7 @@ export async function listPosts(
       WHERE ($2::timestamptz IS NULL OR e.publish_date >= $2)
         AND ($3::timestamptz IS NULL OR e.publish_date < $3)
         AND ($4::text IS NULL OR e.state = $4)
-        AND ($5::text IS NULL OR e.account_id::text = $5)
+        AND ($5::text IS NULL OR e.integration_id = $5)
       ORDER BY e.publish_date DESC, e.id LIMIT 500`,
     [
       tenantId,

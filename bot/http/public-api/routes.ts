@@ -14,7 +14,7 @@ import type { ProviderRegistry } from '../../../social/registry.js';
 import { sendJson, type Route } from '../server.js';
 import { createPosts, requestHash } from './create-posts.js';
 import { ApiError, describeIssues, readJson, sendError } from './http-io.js';
-import { listIntegrations } from './integrations.js';
+import { tenantIntegrations } from './integrations.js';
 import { openApiDocument } from './openapi.js';
 import { cancelPost, getPost, listPosts } from './read-posts.js';
 import {
@@ -101,7 +101,8 @@ async function route(
   const caller = await authenticate(deps, req);
   const postId = /^\/posts\/([^/]+)$/.exec(path)?.[1];
   if (method === 'GET' && path === '/integrations') {
-    return { status: 200, body: IntegrationList.parse(await listIntegrations(deps.pool, caller.tenantId)) };
+    const integrations = await tenantIntegrations(deps, caller.tenantId);
+    return { status: 200, body: IntegrationList.parse(integrations.map((integration) => integration.view)) };
   }
   if (method === 'GET' && path === '/posts') {
     const parsed = ListPostsQuery.safeParse(Object.fromEntries(query));
