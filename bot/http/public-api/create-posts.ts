@@ -20,6 +20,7 @@ import { PLATFORM_INFO, type SocialPlatform } from '../../../core/platforms.js';
 import { AGGREGATOR_LIMITS } from '../../../social/aggregators/limits.js';
 import { MediaError, type MediaDownloader } from '../../../social/media-download.js';
 import { checkMedia } from '../../../social/media-rules.js';
+import type { PublishLimits } from '../../../social/provider.js';
 import type { ProviderRegistry } from '../../../social/registry.js';
 import { checkLength } from '../../../social/text-length.js';
 import { ApiError } from './http-io.js';
@@ -47,6 +48,29 @@ interface Checked {
 
 type Entry = CreatePostInput['posts'][number];
 
+/** The first item's images, downloaded once and checked against the platform; or why not. */
+async function imagesFor(
+  first: Entry['value'][number],
+  limits: PublishLimits,
+  name: string,
+  download: (url: string) => Promise<NewMedia>,
+): Promise<{ readonly media: NewMedia[] } | { readonly problem: string }> {
+  let media: NewMedia[];
+  try {
+    media = await Promise.all(first.image.map((image) => download(image.path)));
+  } catch (err) {
+    if (!(err instanceof MediaError)) throw err;
+    return { problem: `${err.message}.` };
+  }
+  const facts = media.map((m, index) => ({
+    mimeType: m.mimeType,
+    byteSize: m.data.byteLength,
+    label: m.fileName || `image ${index + 1}`,
+  }));
+  const check = checkMedia(facts, limits, name);
+  return check.ok ? { media } : { problem: `${check.reason}.` };
+}
+
 /** An entry for an account at an aggregator: one post (no thread), within the platform's rules. */
 async function checkRouted(
   deps: CreateDeps,
@@ -65,23 +89,9 @@ async function checkRouted(
     return `A thread cannot go through ${target.via === 'late' ? 'LATE' : 'PostForMe'}: send one value item.`;
   const length = checkLength(first.content, limits);
   if (!length.ok) return `value[0] is ${length.length}/${length.max} as ${name} counts it: shorten it.`;
-  let media: NewMedia[];
-  try {
-    media = await Promise.all(first.image.map((image) => download(image.path)));
-  } catch (err) {
-    if (!(err instanceof MediaError)) throw err;
-    return `${err.message}.`;
-  }
-  const mediaCheck = checkMedia(
-    media.map((m, index) => ({
-      mimeType: m.mimeType,
-      byteSize: m.data.byteLength,
-      label: m.fileName || `image ${index + 1}`,
-    })),
-    limits,
-    name,
-  );
-  if (!mediaCheck.ok) return `${mediaCheck.reason}.`;
+  const images = await imagesFor(first, limits, name, download);
+  if ('problem' in images) return images.problem;
+  const { media } = images;
   return {
     integration: entry.integration.id,
     target: { aggregator: target },
@@ -187,30 +197,17 @@ async function checkEntries(deps: CreateDeps, tenantId: string, body: CreatePost
     if (rest.some((item) => item.image.length > 0)) {
       fail('Images go on the first value item only: Herald attaches them to the first post of a thread.');
     }
-    let media: NewMedia[];
-    try {
-      media = await Promise.all(first.image.map((image) => download(image.path)));
-    } catch (err) {
-      if (!(err instanceof MediaError)) throw err;
-      fail(`${err.message}.`);
+    const images = await imagesFor(first, limits, name, download);
+    if ('problem' in images) {
+      fail(images.problem);
       continue;
     }
-    const mediaCheck = checkMedia(
-      media.map((m, index) => ({
-        mimeType: m.mimeType,
-        byteSize: m.data.byteLength,
-        label: m.fileName || `image ${index + 1}`,
-      })),
-      limits,
-      name,
-    );
-    if (!mediaCheck.ok) fail(`${mediaCheck.reason}.`);
-    if (tooLong.length > 0 || !mediaCheck.ok || rest.some((item) => item.image.length > 0)) continue;
+    if (tooLong.length > 0 || rest.some((item) => item.image.length > 0)) continue;
     checked.push({
       integration: id,
       target: { accountId: id },
       items: [{ text: first.content }, ...rest.map((item) => ({ text: item.content }))],
-      media,
+      media: images.media,
     });
   }
   if (errors.length > 0) {

@@ -3,8 +3,7 @@
  * ids of their own, posted to through the same checks and publish job, read back with their route.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicApiRoutes } from '../../../bot/http/public-api/routes.js';
-import { startHttpServer, type HttpServer } from '../../../bot/http/server.js';
+import type { HttpServer } from '../../../bot/http/server.js';
 import { setAggregatorKey } from '../../../core/aggregator-keys.js';
 import { createApiKey } from '../../../core/api-keys.js';
 import { createKeyring } from '../../../core/crypto.js';
@@ -16,6 +15,7 @@ import { startPostForMeFake, type PostForMeFake } from '../../fakes/postforme.js
 import { createTenant } from '../../support/commands.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
+import { startApiServer } from '../../support/public-api.js';
 
 const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(10_000, 3)]);
@@ -48,20 +48,7 @@ describe('the public API with accounts at an aggregator', () => {
     });
     instagramId = String(postforme.addAccount({ platform: 'instagram', username: 'acme.gram' }).id);
     key = (await createApiKey(db.pool, { tenantId: tenant.id, name: 'n8n', createdBy: 'U1' })).key;
-    web = await startHttpServer({
-      port: 0,
-      host: '127.0.0.1',
-      logger: testLogger,
-      routes: publicApiRoutes({
-        pool: db.pool,
-        keyring,
-        registry,
-        media,
-        rateLimit: { requests: 1_000, windowSeconds: 3_600 },
-        publicUrl: 'https://herald.example',
-        logger: testLogger,
-      }),
-    });
+    web = await startApiServer({ pool: db.pool, keyring, registry, media });
   });
   afterAll(async () => {
     await web?.close();

@@ -10,9 +10,8 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantRef } from '../../../bot/commands/context.js';
 import { createCatalogue, runCommand } from '../../../bot/commands/index.js';
-import { publicApiRoutes } from '../../../bot/http/public-api/routes.js';
 import { DOCUMENTED_SCHEMAS } from '../../../bot/http/public-api/openapi.js';
-import { startHttpServer, type HttpServer } from '../../../bot/http/server.js';
+import type { HttpServer } from '../../../bot/http/server.js';
 import { linkAccount } from '../../../core/account-store.js';
 import { createKeyring } from '../../../core/crypto.js';
 import { createMediaDownloader, type MediaDownloader } from '../../../social/media-download.js';
@@ -23,6 +22,7 @@ import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
 import { commandContext, createTenant } from '../../support/commands.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
+import { startApiServer } from '../../support/public-api.js';
 
 const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
 const catalogue = createCatalogue({ heartbeatSeconds: 15 });
@@ -93,20 +93,7 @@ describe('the public HTTP API', () => {
     );
     acmeKey = await keyFor(acme, 'zapier');
     otherKey = await keyFor(other, 'ci');
-    web = await startHttpServer({
-      port: 0,
-      host: '127.0.0.1',
-      logger: testLogger,
-      routes: publicApiRoutes({
-        pool: db.pool,
-        keyring,
-        registry,
-        media,
-        rateLimit: { requests: 1_000, windowSeconds: 3_600 },
-        publicUrl: 'https://herald.example',
-        logger: testLogger,
-      }),
-    });
+    web = await startApiServer({ pool: db.pool, keyring, registry, media });
   });
   afterAll(async () => {
     await web?.close();
@@ -426,19 +413,12 @@ describe('the public API rate limit', () => {
     const config = testConfig();
     const registry = createProviderRegistry(config);
     const media = createMediaDownloader({ userAgent: 'Herald/test', timeoutMs: 1_000, allowLoopback: false });
-    const web = await startHttpServer({
-      port: 0,
-      host: '127.0.0.1',
-      logger: testLogger,
-      routes: publicApiRoutes({
-        pool: db.pool,
-        keyring,
-        registry,
-        media,
-        rateLimit: { requests: 3, windowSeconds: 3_600 },
-        publicUrl: 'https://herald.example',
-        logger: testLogger,
-      }),
+    const web = await startApiServer({
+      pool: db.pool,
+      keyring,
+      registry,
+      media,
+      rateLimit: { requests: 3, windowSeconds: 3_600 },
     });
     try {
       const tenant = await createTenant(db.pool, '9201', 'Busy');
