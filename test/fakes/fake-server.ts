@@ -49,8 +49,11 @@ export interface FakeServer {
   readonly url: string;
   readonly requests: RecordedRequest[];
   on(method: string, pattern: string, handler: FakeHandler): void;
-  /** The next `times` requests (default 1) whose path matches `path` (default: any) meet `fault`. */
-  injectFault(fault: Fault, options?: { times?: number; path?: string | RegExp }): void;
+  /**
+   * The next `times` requests (default 1) whose path matches `path` (default: any) meet `fault`,
+   * once `after` (default 0) such requests have been answered normally.
+   */
+  injectFault(fault: Fault, options?: { times?: number; path?: string | RegExp; after?: number }): void;
   /** Requests to `pattern`, for assertions. */
   requestsTo(method: string, pattern: string): RecordedRequest[];
   close(): Promise<void>;
@@ -105,7 +108,7 @@ export interface FakeServerOptions {
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const routes: Route[] = [];
   const requests: RecordedRequest[] = [];
-  const faults: Array<{ fault: Fault; times: number; path: string | RegExp | undefined }> = [];
+  const faults: Array<{ fault: Fault; times: number; after: number; path: string | RegExp | undefined }> = [];
 
   const takeFault = (path: string): Fault | undefined => {
     const index = faults.findIndex(
@@ -115,6 +118,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     );
     const entry = faults[index];
     if (!entry) return undefined;
+    if (entry.after > 0) {
+      entry.after -= 1;
+      return undefined;
+    }
     entry.times -= 1;
     if (entry.times <= 0) faults.splice(index, 1);
     return entry.fault;
@@ -183,7 +190,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       routes.push({ method, pattern, handler, ...compile(pattern) });
     },
     injectFault(fault, faultOptions = {}) {
-      faults.push({ fault, times: faultOptions.times ?? 1, path: faultOptions.path });
+      faults.push({
+        fault,
+        times: faultOptions.times ?? 1,
+        after: faultOptions.after ?? 0,
+        path: faultOptions.path,
+      });
     },
     requestsTo(method, pattern) {
       const { regex } = compile(pattern);

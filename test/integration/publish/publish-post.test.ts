@@ -188,6 +188,29 @@ describe('publishing a post to several accounts', () => {
     expect(tweets() - before).toBe(2);
   });
 
+  it.each([
+    ['mastodon', '/api/v1/statuses', { error: 'Internal server error' }],
+    ['bluesky', '/xrpc/com.atproto.repo.createRecord', { error: 'InternalServerError', message: 'boom' }],
+  ] as const)(
+    'GIVEN %s failing on the second post of a thread THEN the first is recorded with the reason, not posted again',
+    async (platform, path, body) => {
+      const fake = platform === 'mastodon' ? mastodon : bluesky;
+      const text = `Thread on ${platform}, part one`;
+      const { id } = await thread([text, `Thread on ${platform}, part two`], platform);
+      fake.injectFault({ kind: 'reply', reply: { status: 500, json: body } }, { path, after: 1, times: 1 });
+      const created = () => fake.requests.filter((r) => r.method === 'POST' && r.path === path).length;
+      const before = created();
+      expect(await publishPost(deps(), id)).toEqual({ status: 'failed', retry: 0 });
+      const [row] = await targets(id);
+      expect(row!.error).toMatch(/^only 1 of the 2 posts of the thread went out \(https?:/);
+      expect(row!.url).toMatch(/^https?:\/\//);
+      expect(created() - before).toBe(2);
+      // Nothing is tried again: the first post would be doubled.
+      expect(await publishPost(deps(), id)).toEqual({ status: 'failed', retry: 0 });
+      expect(created() - before).toBe(2);
+    },
+  );
+
   it('GIVEN a thread interrupted after its first post THEN the next run records what is out instead of posting it again', async () => {
     const { id } = await thread(['Interrupted thread, part one', 'Interrupted thread, part two'], 'x');
     await db.pool.query(
