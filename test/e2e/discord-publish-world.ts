@@ -11,7 +11,6 @@ import { PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
 import { startHerald, type RunningHerald } from '../../cli/app.js';
 import { createKeyring } from '../../core/crypto.js';
 import { upsertTenant } from '../../core/tenant-store.js';
-import type { AccountRef } from '../../social/provider.js';
 import { startBlueskyFake, type BlueskyFake } from '../fakes/bluesky.js';
 import { startDiscordFake, type DiscordFake } from '../fakes/discord/index.js';
 import type { FakeServer } from '../fakes/fake-server.js';
@@ -20,7 +19,7 @@ import { startXFake, X_FAKE_CLIENT, type XFake } from '../fakes/x.js';
 import { TEST_KEY, testConfig } from '../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/herald-process.js';
-import { linkRef } from '../support/link-ref.js';
+import { linkOnePerPlatform } from '../support/link-ref.js';
 
 export interface PublishWorld {
   readonly db: TestDatabase;
@@ -80,28 +79,6 @@ export async function uploadedFiles(server: FakeServer, path: string, field: str
   return files;
 }
 
-async function linkAccounts(world: Omit<PublishWorld, 'close'>, tenantId: string): Promise<void> {
-  const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
-  const link = (ref: AccountRef) => linkRef(world.db.pool, keyring, tenantId, ref, world.adminId);
-  const user = world.x.addUser({ username: 'acmehq', name: 'Acme HQ' });
-  const tokens = world.x.issueTokens(user.id);
-  await link({
-    platform: 'x',
-    accountId: user.id,
-    handle: user.username,
-    credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
-  });
-  await link(world.bluesky.signedIn({ handle: 'acme.test' }));
-  const acme = world.mastodon.addAccount({ username: 'acme' });
-  await link({
-    platform: 'mastodon',
-    accountId: String(acme.id),
-    handle: 'acme',
-    instanceUrl: world.mastodon.url,
-    credentials: { accessToken: world.mastodon.issueToken(acme, ['read', 'write']) },
-  });
-}
-
 export async function startPublishWorld(): Promise<PublishWorld> {
   const [db, discord, x, bluesky, mastodon] = await Promise.all([
     createTestDatabase(),
@@ -128,7 +105,13 @@ export async function startPublishWorld(): Promise<PublishWorld> {
   };
   const tenant = await upsertTenant(db.pool, { chatPlatform: 'discord', externalId: guildId, name: 'Acme' });
   await db.pool.query('UPDATE tenants SET publisher_role = $2 WHERE id = $1', [tenant.id, socialTeam]);
-  await linkAccounts(world, tenant.id);
+  await linkOnePerPlatform(
+    world.db.pool,
+    createKeyring(Buffer.from(TEST_KEY, 'base64')),
+    tenant.id,
+    world,
+    world.adminId,
+  );
 
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-publish-'));
   let herald: RunningHerald | undefined;

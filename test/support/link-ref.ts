@@ -3,6 +3,9 @@ import { linkAccount } from '../../core/account-store.js';
 import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
 import type { AccountRef } from '../../social/provider.js';
+import type { BlueskyFake } from '../fakes/bluesky.js';
+import type { MastodonFake } from '../fakes/mastodon.js';
+import type { XFake } from '../fakes/x.js';
 
 export async function linkRef(
   pool: Pool,
@@ -25,4 +28,57 @@ export async function linkRef(
     linkedBy,
   });
   return id;
+}
+
+/** The fakes a publishing test posts to. */
+export interface PublishingFakes {
+  readonly x: XFake;
+  readonly bluesky: BlueskyFake;
+  readonly mastodon: MastodonFake;
+}
+
+/** One account on each of X, Bluesky and Mastodon, made on the fakes and linked; ids by platform. */
+export async function linkOnePerPlatform(
+  pool: Pool,
+  keyring: Keyring,
+  tenantId: string,
+  fakes: PublishingFakes,
+  linkedBy = 'U1',
+): Promise<Record<'x' | 'bluesky' | 'mastodon', string>> {
+  const user = fakes.x.addUser({ username: 'acmehq', name: 'Acme HQ' });
+  const tokens = fakes.x.issueTokens(user.id);
+  const x = await linkRef(
+    pool,
+    keyring,
+    tenantId,
+    {
+      platform: 'x',
+      accountId: user.id,
+      handle: user.username,
+      credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+    },
+    linkedBy,
+  );
+  const bluesky = await linkRef(
+    pool,
+    keyring,
+    tenantId,
+    fakes.bluesky.signedIn({ handle: 'acme.test' }),
+    linkedBy,
+  );
+  const acme = fakes.mastodon.addAccount({ username: 'acme' });
+  const mastodon = await linkRef(
+    pool,
+    keyring,
+    tenantId,
+    {
+      platform: 'mastodon',
+      accountId: String(acme.id),
+      handle: 'acme',
+      instanceUrl: fakes.mastodon.url,
+      credentials: { accessToken: fakes.mastodon.issueToken(acme, ['read', 'write']) },
+    },
+    linkedBy,
+  );
+  return { x, bluesky, mastodon };
 }

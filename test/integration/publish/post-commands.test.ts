@@ -12,11 +12,12 @@ import type { CommandResult, Reply } from '../../../bot/commands/reply.js';
 import { linkAccount } from '../../../core/account-store.js';
 import { createKeyring } from '../../../core/crypto.js';
 import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
-import { startWorker, type WorkerRuntime } from '../../../worker/runtime.js';
+import type { WorkerRuntime } from '../../../worker/runtime.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
 import { commandContext, createTenant } from '../../support/commands.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
-import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { startPublishWorker } from '../../support/publish-worker.js';
 
 const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
 const catalogue = createCatalogue({ heartbeatSeconds: 15 });
@@ -53,23 +54,7 @@ describe('posting from chat', () => {
       accessToken: mastodon.issueToken(acme, ['read', 'write']),
       linkedBy: 'U1',
     });
-    worker = await startWorker({
-      pool: db.pool,
-      logger: testLogger,
-      settings: config.worker,
-      crontab: '',
-      pollIntervalMs: 100,
-      tasks: {
-        pool: db.pool,
-        keyring,
-        providers: registry,
-        senders: async () => {
-          throw new Error('no chat in this test');
-        },
-        settings: config.worker,
-        logger: testLogger,
-      },
-    });
+    worker = await startPublishWorker(db.pool, keyring, registry, config);
   });
   afterAll(async () => {
     await worker?.stop();

@@ -11,7 +11,6 @@ import type { CommandResult, Form, Reply } from '../../../bot/commands/reply.js'
 import { createKeyring } from '../../../core/crypto.js';
 import type { SocialPlatform } from '../../../core/platforms.js';
 import { createMediaDownloader, type MediaDownloader } from '../../../social/media-download.js';
-import type { AccountRef } from '../../../social/provider.js';
 import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
 import { publishPost } from '../../../worker/publish/publish-post.js';
 import { startBlueskyFake, type BlueskyFake } from '../../fakes/bluesky.js';
@@ -19,7 +18,7 @@ import { startFakeServer, type FakeServer } from '../../fakes/fake-server.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
 import { startXFake, X_FAKE_CLIENT, type XFake } from '../../fakes/x.js';
 import { commandContext, createTenant } from '../../support/commands.js';
-import { linkRef } from '../../support/link-ref.js';
+import { linkOnePerPlatform } from '../../support/link-ref.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
 
@@ -47,8 +46,6 @@ describe('posting with images and threads', () => {
   let media: MediaDownloader;
   let tenant: TenantRef;
   const files = new Map<string, Buffer>();
-
-  const link = (ref: AccountRef) => linkRef(db.pool, keyring, tenant.id, ref);
 
   beforeAll(async () => {
     [db, x, bluesky, mastodon, cdn] = await Promise.all([
@@ -78,23 +75,7 @@ describe('posting with images and threads', () => {
     });
     media = createMediaDownloader({ userAgent: 'Herald/test', timeoutMs: 5_000, allowLoopback: true });
     tenant = await createTenant(db.pool, '8101', 'Acme');
-    const user = x.addUser({ username: 'acmehq', name: 'Acme HQ' });
-    const tokens = x.issueTokens(user.id);
-    await link({
-      platform: 'x',
-      accountId: user.id,
-      handle: user.username,
-      credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
-    });
-    await link(bluesky.signedIn({ handle: 'acme.test' }));
-    const acme = mastodon.addAccount({ username: 'acme' });
-    await link({
-      platform: 'mastodon',
-      accountId: String(acme.id),
-      handle: 'acme',
-      instanceUrl: mastodon.url,
-      credentials: { accessToken: mastodon.issueToken(acme, ['read', 'write']) },
-    });
+    await linkOnePerPlatform(db.pool, keyring, tenant.id, { x, bluesky, mastodon });
   });
   afterAll(async () => {
     await registry?.close();

@@ -7,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyring } from '../../../core/crypto.js';
 import { createOutboundPost } from '../../../core/outbound-store.js';
 import type { SocialPlatform } from '../../../core/platforms.js';
-import type { AccountRef } from '../../../social/provider.js';
 import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
 import { publishPost } from '../../../worker/publish/publish-post.js';
 import { startBlueskyFake, type BlueskyFake } from '../../fakes/bluesky.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
 import { startXFake, X_FAKE_CLIENT, type XFake } from '../../fakes/x.js';
 import { createTenant } from '../../support/commands.js';
-import { linkRef } from '../../support/link-ref.js';
+import { linkOnePerPlatform } from '../../support/link-ref.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
 
@@ -28,10 +27,6 @@ describe('publishing a post to several accounts', () => {
   let registry: ProviderRegistry;
   let tenantId: string;
   const accounts: Partial<Record<SocialPlatform, string>> = {};
-
-  const link = async (ref: AccountRef) => {
-    accounts[ref.platform] = await linkRef(db.pool, keyring, tenantId, ref);
-  };
 
   beforeAll(async () => {
     [db, x, bluesky, mastodon] = await Promise.all([
@@ -52,23 +47,7 @@ describe('publishing a post to several accounts', () => {
       bluesky: { plcDirectoryUrl: bluesky.plcDirectoryUrl, linkPreviews: false },
     });
     tenantId = (await createTenant(db.pool, '8001', 'Acme')).id;
-    const user = x.addUser({ username: 'acmehq', name: 'Acme HQ' });
-    const tokens = x.issueTokens(user.id, ['tweet.read', 'tweet.write', 'users.read', 'offline.access']);
-    await link({
-      platform: 'x',
-      accountId: user.id,
-      handle: user.username,
-      credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
-    });
-    await link(bluesky.signedIn({ handle: 'acme.test' }));
-    const alice = mastodon.addAccount({ username: 'acme' });
-    await link({
-      platform: 'mastodon',
-      accountId: String(alice.id),
-      handle: 'acme@mastodon.example',
-      instanceUrl: mastodon.url,
-      credentials: { accessToken: mastodon.issueToken(alice, ['read', 'write']) },
-    });
+    Object.assign(accounts, await linkOnePerPlatform(db.pool, keyring, tenantId, { x, bluesky, mastodon }));
   });
   afterAll(async () => {
     await registry?.close();

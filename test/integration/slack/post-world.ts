@@ -11,12 +11,13 @@ import { createKeyring } from '../../../core/crypto.js';
 import { upsertTenant } from '../../../core/tenant-store.js';
 import { createMediaDownloader, type MediaDownloader } from '../../../social/media-download.js';
 import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
-import { startWorker, type WorkerRuntime } from '../../../worker/runtime.js';
+import type { WorkerRuntime } from '../../../worker/runtime.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
 import { startSlackFake, type SlackFake } from '../../fakes/slack/index.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
 import { freePort } from '../../support/herald-process.js';
+import { startPublishWorker } from '../../support/publish-worker.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** A file whose bytes read as PNG, `bytes` long. */
@@ -109,23 +110,7 @@ export async function startPostWorld(): Promise<PostWorld> {
     routes: adapter.routes,
     logger: testLogger,
   });
-  const worker: WorkerRuntime = await startWorker({
-    pool: db.pool,
-    logger: testLogger,
-    settings: config.worker,
-    crontab: '',
-    pollIntervalMs: 100,
-    tasks: {
-      pool: db.pool,
-      keyring,
-      providers: registry,
-      senders: async () => {
-        throw new Error('no import deliveries in this test');
-      },
-      settings: config.worker,
-      logger: testLogger,
-    },
-  });
+  const worker: WorkerRuntime = await startPublishWorker(db.pool, keyring, registry, config);
   return {
     db,
     slack,
