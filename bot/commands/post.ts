@@ -14,8 +14,7 @@ import { attachmentOption, collectMedia } from './post-media.js';
 import { aggregatorTarget, buildPreview, linkedTarget, type Preview } from './post-preview.js';
 import { pickTargets } from './post-targets.js';
 import { reply, type CommandResult } from './reply.js';
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid, UUID_PATTERN } from '../../core/ids.js';
 
 /** `2026-11-24 09:30` in the tenant's time zone, or an ISO time with its offset. */
 export function parseWhen(typed: string, timeZone: string): Date | undefined {
@@ -222,7 +221,7 @@ export const postEditSave: CommandAction = {
 };
 
 async function draftOf(ctx: CommandContext, id: string | undefined): Promise<StoredDraft> {
-  const draft = id && UUID.test(id) ? await loadDraft(ctx.deps.pool, ctx.tenant.id, id) : undefined;
+  const draft = id && isUuid(id) ? await loadDraft(ctx.deps.pool, ctx.tenant.id, id) : undefined;
   if (!draft)
     throw new CommandError('not-found', 'This preview was already published or cancelled. See `post list`.');
   return draft;
@@ -233,7 +232,7 @@ export const postPublish: CommandAction = {
   requires: 'publisher',
   async run(ctx, args) {
     const id = args[0] ?? '';
-    if (!UUID.test(id) || !(await confirmDraft(ctx.deps.pool, ctx.tenant.id, id))) {
+    if (!isUuid(id) || !(await confirmDraft(ctx.deps.pool, ctx.tenant.id, id))) {
       throw new CommandError(
         'not-found',
         'This preview was already published or cancelled. See `post list`.',
@@ -248,7 +247,7 @@ export const postCancelAction: CommandAction = {
   requires: 'publisher',
   async run(ctx, args) {
     const id = args[0] ?? '';
-    if (!UUID.test(id) || !(await cancelOutboundPost(ctx.deps.pool, ctx.tenant.id, id))) {
+    if (!isUuid(id) || !(await cancelOutboundPost(ctx.deps.pool, ctx.tenant.id, id))) {
       throw new CommandError('not-found', 'It already went out (or was cancelled). See `post list`.');
     }
     return reply.success('Cancelled: nothing was posted.');
@@ -261,7 +260,9 @@ export const postCancel = defineCommand({
   example: 'post cancel post:<id>',
   requires: 'publisher',
   options: [{ name: 'post', kind: 'string', description: 'The post’s id (from post list)', required: true }],
-  input: z.object({ post: z.string({ error: 'is required' }).regex(UUID, { error: 'is not a post id' }) }),
+  input: z.object({
+    post: z.string({ error: 'is required' }).regex(UUID_PATTERN, { error: 'is not a post id' }),
+  }),
   async run(ctx, input) {
     return postCancelAction.run(ctx, [input.post]);
   },

@@ -7,8 +7,7 @@ import { findFeed, listFeeds, type FeedSummary } from '../../core/feed-store.js'
 import { PLATFORM_INFO } from '../../core/platforms.js';
 import type { CommandContext } from './context.js';
 import { CommandError } from './errors.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../core/ids.js';
 
 export const accountLabel = (account: Pick<AccountSummary, 'handle' | 'platform'>): string =>
   `${account.handle.startsWith('http') ? account.handle : `@${account.handle.replace(/^@/, '')}`} on ${PLATFORM_INFO[account.platform].displayName}`;
@@ -16,7 +15,7 @@ export const accountLabel = (account: Pick<AccountSummary, 'handle' | 'platform'
 export async function resolveAccount(ctx: CommandContext, reference: string): Promise<AccountSummary> {
   const { pool } = ctx.deps;
   const wanted = reference.trim();
-  if (UUID.test(wanted)) {
+  if (isUuid(wanted)) {
     const byId = await findAccount(pool, ctx.tenant.id, wanted);
     if (byId) return byId;
   }
@@ -39,7 +38,7 @@ export async function resolveAccount(ctx: CommandContext, reference: string): Pr
 
 export async function resolveFeed(ctx: CommandContext, reference: string): Promise<FeedSummary> {
   const wanted = reference.trim();
-  const feed = UUID.test(wanted) ? await findFeed(ctx.deps.pool, ctx.tenant.id, wanted) : undefined;
+  const feed = isUuid(wanted) ? await findFeed(ctx.deps.pool, ctx.tenant.id, wanted) : undefined;
   if (feed) return feed;
   throw new CommandError(
     'not-found',

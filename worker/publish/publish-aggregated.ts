@@ -30,24 +30,27 @@ interface Candidate {
   readonly account: AggregatorAccount;
 }
 
-/** The routes to try: the chosen one first, then every later one with an account on the platform. */
-async function candidatesFor(
+/**
+ * The routes to try: the chosen one first, then every later one with an account on the platform.
+ * The later routes' accounts are asked for only when the chosen route refused.
+ */
+async function* candidatesFor(
   routes: readonly AggregatorRoute[],
   chosen: AggregatorTarget,
-): Promise<Candidate[]> {
+): AsyncGenerator<Candidate> {
   const startAt = Math.max(
     0,
     routes.findIndex((r) => r.aggregator === chosen.via),
   );
   const first = routes[startAt];
+  if (first) yield { route: first, account: { ...chosen.account, platform: chosen.platform } };
   const later = routes.slice(startAt + 1);
+  if (later.length === 0) return;
   const { accounts } = await routedAccounts(later);
-  const fallbacks = later.flatMap((route) => {
-    const account = accounts.find((a) => a.route === route && a.account.platform === chosen.platform);
-    return account ? [{ route, account: account.account }] : [];
-  });
-  const chosenAccount: AggregatorAccount = { ...chosen.account, platform: chosen.platform };
-  return first ? [{ route: first, account: chosenAccount }, ...fallbacks] : fallbacks;
+  for (const route of later) {
+    const found = accounts.find((a) => a.route === route && a.account.platform === chosen.platform);
+    if (found) yield { route, account: found.account };
+  }
 }
 
 async function recordResult(
@@ -108,7 +111,7 @@ export async function publishAggregated(
 
   const text = (target.items ?? post.items).map((item) => item.text).join('\n\n');
   const refusals: string[] = [];
-  for (const { route, account } of await candidatesFor(routes, target.aggregator)) {
+  for await (const { route, account } of candidatesFor(routes, target.aggregator)) {
     const via = routeName(route);
     await recordAggregatorAttempt(deps.pool, target.id, {
       via: route.aggregator,

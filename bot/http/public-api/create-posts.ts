@@ -26,6 +26,7 @@ import { checkLength } from '../../../social/text-length.js';
 import { ApiError } from './http-io.js';
 import { tenantIntegrations } from './integrations.js';
 import type { CreatedPosts, CreatePostInput } from './schemas.js';
+import { isUuid } from '../../../core/ids.js';
 
 export interface CreateDeps {
   readonly pool: Pool;
@@ -37,8 +38,6 @@ export interface CreateDeps {
 
 /** Herald keeps attachments up to this size: every platform's image limit is below it. */
 const MAX_IMAGE_BYTES = 25 * 1_048_576;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 interface Checked {
   readonly integration: string;
   readonly target: NewTarget;
@@ -116,7 +115,7 @@ async function accountsOf(
   const { rows } = await pool.query<AccountRow>(
     `SELECT id, platform, handle, instance_url, status FROM social_accounts
       WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND platform <> 'rss'`,
-    [tenantId, ids.filter((id) => UUID.test(id))],
+    [tenantId, ids.filter((id) => isUuid(id))],
   );
   return new Map(rows.map((row) => [row.id, row]));
 }

@@ -9,11 +9,10 @@ import { cancelOutboundPost } from '../../../core/outbound-store.js';
 import { PLATFORM_INFO, type SocialPlatform } from '../../../core/platforms.js';
 import { ApiError } from './http-io.js';
 import type { ListPostsQuery, PostEntry, POST_STATES } from './schemas.js';
+import { isUuid } from '../../../core/ids.js';
 
 type Entry = z.output<typeof PostEntry>;
 type State = (typeof POST_STATES)[number];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The entry's state from its post's and its target's status. */
 const STATE_SQL = `CASE
@@ -94,7 +93,7 @@ export async function listPosts(
 }
 
 export async function getPost(db: Queryable, tenantId: string, postId: string): Promise<Entry[]> {
-  if (!UUID.test(postId)) throw new ApiError(404, 'Post not found.');
+  if (!isUuid(postId)) throw new ApiError(404, 'Post not found.');
   const { rows } = await db.query<Row>(`${SELECT} WHERE p.tenant_id = $1 AND p.id = $2 ORDER BY t.id`, [
     tenantId,
     postId,
