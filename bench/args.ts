@@ -24,6 +24,11 @@ export interface BenchArgs {
   readonly pipelineOnly: boolean;
   /** Write a CPU profile of the burst and print where the Node process spent its time. */
   readonly profile: boolean;
+  /**
+   * Attribute round trips to the task issuing them: an AsyncLocalStorage scope around every task,
+   * which slows every promise, so it is off unless asked for.
+   */
+  readonly byTask: boolean;
   /** The steady phase's poll interval in seconds (each account polled on its own schedule). */
   readonly steadyInterval: number;
   readonly json: boolean;
@@ -31,7 +36,7 @@ export interface BenchArgs {
 
 const USAGE = `usage: npm run bench -- [--accounts N] [--posts M] [--concurrency C] [--slack-share F]
                        [--discord-rps R] [--steady-interval S] [--fast-db] [--pipeline-only]
-                       [--profile] [--json]`;
+                       [--profile] [--by-task] [--json]`;
 
 function positive(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -64,6 +69,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
         'fast-db': { type: 'boolean', default: false },
         'pipeline-only': { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
+        'by-task': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -85,6 +91,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     fastDb: values['fast-db'],
     pipelineOnly: values['pipeline-only'],
     profile: values.profile,
+    byTask: values['by-task'],
     json: values.json,
   };
 }

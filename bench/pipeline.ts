@@ -15,6 +15,7 @@ import type { BenchArgs } from './args.js';
 import type { Pool } from '../core/db/pool.js';
 import { pollJobSql } from '../core/jobs.js';
 import type { Logger } from '../core/logger.js';
+import { createTaskList } from '../worker/tasks/index.js';
 import { startWorker } from '../worker/runtime.js';
 import { currentTask, JobTracker, OUTSIDE_TASKS, scopedTaskList, until } from './jobs.js';
 import {
@@ -89,20 +90,21 @@ export async function pipeline(options: PipelineOptions): Promise<PipelineFigure
     `pipeline: seed ${args.accounts.toLocaleString('en')} accounts + feeds`,
     `${Date.now() - t} ms (${world.feeds.filter((f) => f.chat === 'slack').length} feeds on Slack)`,
   );
-  counter.scopeOf = currentTask;
+  const taskDeps = {
+    pool,
+    keyring: world.keyring,
+    providers: world.registry,
+    senders: world.senders,
+    settings: world.config.worker,
+    logger,
+  };
+  if (args.byTask) counter.scopeOf = currentTask;
   const worker = await startWorker({
     pool,
     logger,
     settings: world.config.worker,
     crontab: '',
-    taskList: scopedTaskList({
-      pool,
-      keyring: world.keyring,
-      providers: world.registry,
-      senders: world.senders,
-      settings: world.config.worker,
-      logger,
-    }),
+    taskList: args.byTask ? scopedTaskList(taskDeps) : createTaskList(taskDeps),
   });
   const tracker = new JobTracker(worker.runner);
   try {

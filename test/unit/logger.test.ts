@@ -27,6 +27,31 @@ describe('logger', () => {
     expect(lines).toHaveLength(4);
   });
 
+  it('GIVEN secrets in child bindings, arrays, deep objects and the fields of an error THEN none is written and the logged objects are unchanged', () => {
+    const { logger, lines } = captureLogs();
+    const account = { handle: 'herald', credentials: { accessToken: SECRETS[0] } };
+    const err = Object.assign(new Error('refresh refused'), {
+      response: { body: { refresh_token: SECRETS[1] } },
+    });
+    logger
+      .child({ subsystem: 'worker' })
+      .child({ tenant: { botToken: SECRETS[2] } })
+      .info({ accounts: [account] }, 'accounts listed');
+    logger.warn({ err, a: { b: { c: { d: { e: { Authorization: SECRETS[4] } } } } } }, 'deep');
+    const output = lines.join('\n');
+    for (const secret of SECRETS.slice(0, 5)) expect(output).not.toContain(secret);
+    expect(account.credentials.accessToken).toBe(SECRETS[0]);
+    expect(err.response.body.refresh_token).toBe(SECRETS[1]);
+    const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(first).toMatchObject({
+      tenant: { botToken: '[REDACTED]' },
+      accounts: [{ handle: 'herald', credentials: { accessToken: '[REDACTED]' } }],
+    });
+    expect(second).toMatchObject({
+      err: { message: 'refresh refused', response: { body: { refresh_token: '[REDACTED]' } } },
+    });
+  });
+
   it('GIVEN a URL with a password in a message or error THEN the password is replaced', () => {
     const { logger, lines } = captureLogs();
     logger.error(
