@@ -69,6 +69,13 @@ export interface NewDelivery {
   readonly holdUntil?: Date | undefined;
 }
 
+/** What one feed does with one post, whether or not the post is stored yet. */
+export interface Decision {
+  readonly status: DeliveryStatus;
+  readonly verdict: NewDelivery['verdict'];
+  readonly holdUntil?: Date;
+}
+
 /** Record the verdict of each (feed, post) once; a pair already recorded is left as it is. */
 export async function insertDeliveries(db: Queryable, deliveries: readonly NewDelivery[]): Promise<number> {
   if (deliveries.length === 0) return 0;

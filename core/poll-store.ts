@@ -6,7 +6,7 @@
 import type { Keyring } from './crypto.js';
 import type { Queryable } from './db/pool.js';
 import { feedFiltersSchema, type FeedFilters } from './feed-filters.js';
-import { deliverJobSql, pollJobSql } from './jobs.js';
+import { pollJobSql } from './jobs.js';
 import {
   ACCOUNT_COLUMNS,
   toLinkedAccount,
@@ -145,112 +145,6 @@ export async function loadAccountForPoll(
       backfillDone: feed.backfill_done,
     })),
   };
-}
-
-export interface ImportCounts {
-  readonly fetched: number;
-  readonly newPosts: number;
-  readonly delivered: number;
-  readonly filteredOut: number;
-}
-
-export interface PollLog {
-  readonly trigger: 'schedule' | 'manual';
-  readonly startedAt: Date;
-  readonly counts: ImportCounts;
-}
-
-const NO_COUNTS: ImportCounts = { fetched: 0, newPosts: 0, delivered: 0, filteredOut: 0 };
-
-/**
- * The CTEs the poll's last statement shares: the import log row, the next poll (only while the account is still
- * active) and a delivery job for each of `feedIds` with a post waiting.
- */
-function pollCtes(first: number): string {
-  const p = (n: number) => `$${first + n}`;
-  return `log AS (
-      INSERT INTO import_logs (account_id, trigger, status, started_at, finished_at, fetched, new_posts,
-                               delivered, filtered_out, error)
-      SELECT $1, ${p(0)}, CASE WHEN ${p(6)}::text IS NULL THEN 'succeeded' ELSE 'failed' END, ${p(1)}, now(),
-             ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text FROM account),
-    next_poll AS (SELECT ${pollJobSql('account.id::text', 'account.next_poll_at', 'replace')} FROM account
-      WHERE account.status = 'active'),
-    deliver AS (SELECT ${deliverJobSql('waiting.feed_id::text', 'now()', 'preserve_run_at')}
-      FROM (SELECT DISTINCT feed_id FROM deliveries WHERE feed_id = ANY(${p(7)}::uuid[]) AND status = 'pending') waiting)`;
-}
-
-/** SELECT CTEs run only when read: the statement's result reads both job CTEs. */
-const JOB_COUNTS = '(SELECT count(*) FROM next_poll) AS polls, (SELECT count(*) FROM deliver) AS deliveries';
-
-function tailParams(log: PollLog, error: string | null, feedIds: readonly string[]): unknown[] {
-  const { counts } = log;
-  return [
-    log.trigger,
-    log.startedAt,
-    counts.fetched,
-    counts.newPosts,
-    counts.delivered,
-    counts.filteredOut,
-    error,
-    feedIds,
-  ];
-}
-
-/**
- * A successful poll: remember the cursor, clear the failure count, log it, queue the next poll at
- * `nextPollAt` and the sending of every feed with a post waiting. One round trip.
- */
-export async function recordPollSuccess(
-  db: Queryable,
-  accountId: string,
-  outcome: { cursor: unknown; nextPollAt: Date; log: PollLog; feedIds: readonly string[] },
-): Promise<void> {
-  await db.query(
-    `WITH account AS (
-       UPDATE social_accounts SET cursor = $2, last_polled_at = now(), next_poll_at = $3, consecutive_failures = 0,
-              last_error = NULL, last_error_at = NULL, updated_at = now()
-        WHERE id = $1 RETURNING id, status, next_poll_at),
-     ${pollCtes(4)}
-     SELECT ${JOB_COUNTS}`,
-    [
-      accountId,
-      outcome.cursor === null ? null : JSON.stringify(outcome.cursor),
-      outcome.nextPollAt,
-      ...tailParams(outcome.log, null, outcome.feedIds),
-    ],
-  );
-}
-
-export interface PollFailure {
-  readonly error: string;
-  readonly nextPollAt: Date;
-  /** Counted toward pausing the account (a rate limit is not a failure). */
-  readonly countsAsFailure: boolean;
-}
-
-/** A failed poll, logged, with its next poll queued; returns the consecutive failure count after it. */
-export async function recordPollFailure(
-  db: Queryable,
-  accountId: string,
-  failure: PollFailure,
-  log: Omit<PollLog, 'counts'>,
-): Promise<number> {
-  const { rows } = await db.query<{ consecutive_failures: number }>(
-    `WITH account AS (
-       UPDATE social_accounts SET last_polled_at = now(), next_poll_at = $2, last_error = $3, last_error_at = now(),
-              consecutive_failures = consecutive_failures + CASE WHEN $4 THEN 1 ELSE 0 END, updated_at = now()
-        WHERE id = $1 RETURNING id, status, next_poll_at, consecutive_failures),
-     ${pollCtes(5)}
-     SELECT ${JOB_COUNTS}, (SELECT consecutive_failures FROM account) AS consecutive_failures`,
-    [
-      accountId,
-      failure.nextPollAt,
-      failure.error,
-      failure.countsAsFailure,
-      ...tailParams({ ...log, counts: NO_COUNTS }, failure.error, []),
-    ],
-  );
-  return rows[0]?.consecutive_failures ?? 0;
 }
 
 /**

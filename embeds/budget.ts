@@ -4,7 +4,7 @@
  */
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Token } from './linkify.js';
-import { ELLIPSIS, MAX_LINK_URL_LENGTH, eachGrapheme, graphemes } from './text.js';
+import { ELLIPSIS, MAX_LINK_URL_LENGTH, graphemeEnds } from './text.js';
 
 /** Discord's message and embed limits, in UTF-16 units as discord.js validates them (`message.mdx`). */
 export const DISCORD_LIMITS = {
@@ -79,23 +79,53 @@ export interface Fitted {
 // One visible grapheme, or a whole link (which is never cut: a half link would point elsewhere).
 type Unit = { readonly token: Token; readonly text: string; readonly width: number };
 
+/** The number of graphemes in `text`. */
+function graphemeCount(text: string): number {
+  const next = graphemeEnds(text);
+  let count = 0;
+  while (next() !== -1) count += 1;
+  return count;
+}
+
+/**
+ * Whether the units of `tokens` are at most `limit` wide. Only counts, so the usual post, which fits,
+ * is never split into units, and a long one is only read as far as the limit.
+ */
+function fitsWidth(tokens: readonly Token[], limit: number): boolean {
+  let width = 0;
+  for (const token of tokens) {
+    const next = graphemeEnds(token.text);
+    while (next() !== -1) {
+      width += 1;
+      if (width > limit) return false;
+    }
+  }
+  return true;
+}
+
 /**
  * The units of `tokens` up to the first that takes the width past `limit`: a long post is only
- * segmented as far as it can be shown. `complete` says whether that was all of them.
+ * segmented as far as it can be shown.
  */
-function unitsOf(tokens: readonly Token[], limit: number): { units: Unit[]; complete: boolean } {
+function unitsOf(tokens: readonly Token[], limit: number): Unit[] {
   const units: Unit[] = [];
   let width = 0;
   for (const token of tokens) {
-    const parts = token.kind === 'link' ? [token.text] : eachGrapheme(token.text);
-    for (const part of parts) {
-      const unit = { token, text: part, width: token.kind === 'link' ? graphemes(part).length : 1 };
+    if (token.kind === 'link') {
+      const unit = { token, text: token.text, width: graphemeCount(token.text) };
       units.push(unit);
       width += unit.width;
-      if (width > limit) return { units, complete: false };
+      if (width > limit) return units;
+      continue;
+    }
+    const next = graphemeEnds(token.text);
+    for (let start = 0, end = next(); end !== -1; start = end, end = next()) {
+      units.push({ token, text: token.text.slice(start, end), width: 1 });
+      width += 1;
+      if (width > limit) return units;
     }
   }
-  return { units, complete: true };
+  return units;
 }
 
 /** The tokens of the first units whose widths add up to at most `keep`, trailing whitespace dropped. */
@@ -144,12 +174,12 @@ function backOffToSpace(units: readonly Unit[], keep: number): number {
  */
 export function fitTokens(tokens: readonly Token[], options: FitOptions): Fitted {
   const { maxGraphemes, maxLength, render } = options;
-  const { units, complete } = unitsOf(tokens, maxGraphemes);
-  const total = units.reduce((sum, unit) => sum + unit.width, 0);
-  if (complete) {
+  if (fitsWidth(tokens, maxGraphemes)) {
     const whole = render(tokens);
     if (whole.length <= maxLength) return { text: whole, truncated: false };
   }
+  const units = unitsOf(tokens, maxGraphemes);
+  const total = units.reduce((sum, unit) => sum + unit.width, 0);
   for (const suffix of [options.suffix ?? [], []]) {
     const ending: readonly Token[] = [{ kind: 'text', text: ELLIPSIS }, ...suffix];
     const attempt = (keep: number) => render([...cut(units, keep), ...ending]);

@@ -9,37 +9,140 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 // ~0.4 s), so text is segmented in windows of this many UTF-16 units (~0.5 µs per character).
 const WINDOW = 256;
 
+// UTF-16 units next to which grapheme segmentation (UAX #29) is trivial: letters, digits, punctuation,
+// symbols and spaces with Grapheme_Cluster_Break Other that are neither emoji (Extended_Pictographic:
+// ©, ®, ‼, ⁉, 〰, 〽) nor Indic consonants, controls other than CR, and Hangul syllables. Two of them
+// in a row always have a boundary between them (no rule but GB4, GB5, GB6–8 with no jamo, and GB999
+// applies), and no rule looks back past one: GB9c, GB11 and GB12/13 see only through Extend, ZWJ,
+// Linker and regional indicators. The tests check every unit against the segmenter.
+const PLAIN_RANGES: readonly (readonly [number, number])[] = [
+  [0x09, 0x0a], // tab, LF
+  [0x20, 0x7e], // printable ASCII
+  [0xa0, 0xa8], // Latin-1, Latin Extended, IPA and modifier letters, except © and ®
+  [0xaa, 0xad],
+  [0xaf, 0x2ff],
+  [0x370, 0x377], // Greek and Cyrillic, except unassigned units and combining marks
+  [0x37a, 0x37f],
+  [0x384, 0x38a],
+  [0x38c, 0x38c],
+  [0x38e, 0x3a1],
+  [0x3a3, 0x482],
+  [0x48a, 0x52f],
+  [0x2000, 0x200b], // spaces, dashes, quotes, bullets and ellipsis, except ZWNJ, ZWJ, ‼ and ⁉
+  [0x200e, 0x203b],
+  [0x203d, 0x2048],
+  [0x204a, 0x205f],
+  [0x20a0, 0x20c0], // currency signs
+  [0x3000, 0x3029], // CJK punctuation and kana, except 〰, 〽 and combining marks
+  [0x3031, 0x303c],
+  [0x303e, 0x303f],
+  [0x3041, 0x3096],
+  [0x309b, 0x30ff],
+  [0x3400, 0x4dbf], // CJK ideographs
+  [0x4e00, 0x9fff],
+  [0xac00, 0xd7a3], // Hangul syllables: a syllable never joins the next one
+  [0xff01, 0xff9d], // full-width forms and half-width katakana, except the half-width sound marks
+  [0xffe0, 0xffe6],
+];
+
+// One bit per BMP unit: 8 KB, and one load and shift per lookup.
+const PLAIN = new Uint32Array(0x10000 / 32);
+for (const [first, last] of PLAIN_RANGES) {
+  for (let unit = first; unit <= last; unit += 1)
+    PLAIN[unit >>> 5] = (PLAIN[unit >>> 5] ?? 0) | (1 << (unit & 31));
+}
+
+function isPlain(text: string, index: number): boolean {
+  const unit = text.charCodeAt(index);
+  return (((PLAIN[unit >>> 5] ?? 0) >>> (unit & 31)) & 1) === 1;
+}
+
 /**
- * The user-perceived characters of `text`, lazily: an emoji ZWJ sequence, a flag or "é" + accent is
- * one each. Windowed segmentation is exact: a boundary depends only on what precedes it and on the
- * next character, so every segment of a window but the last (which the window's end may have cut)
- * is final, and the next window starts where that last segment did.
+ * Where the stretch of `text` from `start` (a boundary) that needs the segmenter ends: before the
+ * first plain unit that follows another, where there is a boundary, or at the end of the text.
  */
-export function* eachGrapheme(text: string): Generator<string, void, undefined> {
-  let start = 0;
-  let size = WINDOW;
-  while (start < text.length) {
-    const end = Math.min(text.length, start + size);
-    const parts = Array.from(segmenter.segment(text.slice(start, end)), (part) => part.segment);
-    if (end === text.length) {
-      yield* parts;
+function stretchEnd(text: string, start: number): number {
+  let previous = isPlain(text, start);
+  for (let end = start + 1; end < text.length; end += 1) {
+    const current = isPlain(text, end);
+    if (previous && current) return end;
+    previous = current;
+  }
+  return text.length;
+}
+
+/**
+ * Fills `ends` with the ends of the graphemes of `text` from `start` (a boundary) that one window of
+ * the segmenter settles, up to `stop` (another boundary). Windowed segmentation is exact: a boundary
+ * depends only on what precedes it and on the next character, so every segment of a window but the
+ * last (which the window's end may have cut) is final, and the next window starts where that last
+ * segment did. For the same reason the text before `start` does not matter: it ends with a plain
+ * unit or `start` is 0.
+ */
+function segmentWindow(text: string, start: number, stop: number, ends: number[]): void {
+  ends.length = 0;
+  for (let size = WINDOW; ; size *= 2) {
+    const end = Math.min(stop, start + size);
+    // Each segment but the first starts where the one before it ends.
+    for (const { index } of segmenter.segment(text.slice(start, end)))
+      if (index > 0) ends.push(start + index);
+    if (end === stop) {
+      ends.push(stop);
       return;
     }
-    const last = parts.pop() ?? '';
     // One grapheme longer than the window (thousands of combining marks): widen until it ends.
-    if (parts.length === 0) {
-      size *= 2;
-      continue;
-    }
-    yield* parts;
-    start = end - last.length;
-    size = WINDOW;
+    if (ends.length > 0) return;
   }
+}
+
+/**
+ * The graphemes of `text` as offsets, lazily: each call returns the end of the next grapheme (which
+ * starts where the previous one ended, the first at 0), then -1. A plain unit followed by another or
+ * by the end of the text is a grapheme of its own, which is most of most posts; only the stretches
+ * around anything else go through `Intl.Segmenter`.
+ */
+export function graphemeEnds(text: string): () => number {
+  let at = 0;
+  // The end of the stretch being segmented, and the ends the last window gave that are not read yet.
+  let stop = 0;
+  const ends: number[] = [];
+  let read = 0;
+  return () => {
+    if (read < ends.length) {
+      at = ends[read] ?? text.length;
+      read += 1;
+      return at;
+    }
+    if (at === text.length) return -1;
+    if (at >= stop) {
+      if (isPlain(text, at) && (at + 1 === text.length || isPlain(text, at + 1))) {
+        at += 1;
+        return at;
+      }
+      stop = stretchEnd(text, at);
+    }
+    segmentWindow(text, at, stop, ends);
+    at = ends[0] ?? text.length;
+    read = 1;
+    return at;
+  };
+}
+
+/**
+ * The user-perceived characters of `text`, lazily: an emoji ZWJ sequence, a flag or "é" + accent is
+ * one each.
+ */
+export function* eachGrapheme(text: string): Generator<string, void, undefined> {
+  const next = graphemeEnds(text);
+  for (let start = 0, end = next(); end !== -1; start = end, end = next()) yield text.slice(start, end);
 }
 
 /** Every grapheme of `text`, in order. */
 export function graphemes(text: string): string[] {
-  return [...eachGrapheme(text)];
+  const parts: string[] = [];
+  const next = graphemeEnds(text);
+  for (let start = 0, end = next(); end !== -1; start = end, end = next()) parts.push(text.slice(start, end));
+  return parts;
 }
 
 export const ELLIPSIS = '…';
@@ -55,16 +158,16 @@ export function truncateText(
   { maxGraphemes = Number.POSITIVE_INFINITY, ellipsis = ELLIPSIS } = {},
 ): string {
   const room = maxLength - ellipsis.length;
-  const kept: string[] = [];
-  let length = 0;
-  for (const part of eachGrapheme(text)) {
-    if (kept.length === maxGraphemes || length + part.length > maxLength) {
+  // The end of each grapheme kept so far.
+  const kept: number[] = [];
+  const next = graphemeEnds(text);
+  for (let end = next(); end !== -1; end = next()) {
+    if (kept.length === maxGraphemes || end > maxLength) {
       if (room < 0) return '';
-      while (length > room) length -= kept.pop()?.length ?? 0;
-      return `${kept.join('').trimEnd()}${ellipsis}`;
+      while ((kept.at(-1) ?? 0) > room) kept.pop();
+      return `${text.slice(0, kept.at(-1) ?? 0).trimEnd()}${ellipsis}`;
     }
-    kept.push(part);
-    length += part.length;
+    kept.push(end);
   }
   return text;
 }

@@ -4,7 +4,7 @@
  * so a new feed never floods its channel). Pure: the poll task stores the result.
  */
 import { evaluateFilters } from '../../core/filter-evaluation.js';
-import type { NewDelivery, StoredPost } from '../../core/import-store.js';
+import type { Decision, NewDelivery, StoredPost } from '../../core/import-store.js';
 import type { FeedForPoll } from '../../core/poll-store.js';
 
 export interface DecideContext {
@@ -14,15 +14,14 @@ export interface DecideContext {
 
 const HISTORY = { decision: 'skip', summary: 'skipped: published before the feed was created' } as const;
 
-export function decide(
+/** What `feed` does with `post`; the post need not be stored yet (nothing here reads its row id). */
+export function verdictFor(
   feed: FeedForPoll,
-  post: StoredPost,
+  post: Pick<StoredPost, 'publishedAt' | 'firstSeenAt' | 'post'>,
   ctx: DecideContext,
   asBackfill = false,
-): NewDelivery {
-  const base = { feedId: feed.id, postId: post.id, publishedAt: post.publishedAt };
-  if (post.publishedAt < feed.deliverSince && !asBackfill)
-    return { ...base, status: 'skipped', verdict: HISTORY };
+): Decision {
+  if (post.publishedAt < feed.deliverSince && !asBackfill) return { status: 'skipped', verdict: HISTORY };
   const verdict = evaluateFilters(post.post, feed.filters, {
     now: ctx.now,
     firstSeenAt: post.firstSeenAt,
@@ -30,17 +29,30 @@ export function decide(
   });
   switch (verdict.decision) {
     case 'deliver':
-      return { ...base, status: 'pending', verdict };
+      return { status: 'pending', verdict };
     case 'hold':
       return {
-        ...base,
         status: 'held',
         verdict,
         holdUntil: new Date(post.firstSeenAt.getTime() + ctx.engagementWindowMs),
       };
     case 'block':
-      return { ...base, status: 'filtered', verdict };
+      return { status: 'filtered', verdict };
   }
+}
+
+export function decide(
+  feed: FeedForPoll,
+  post: StoredPost,
+  ctx: DecideContext,
+  asBackfill = false,
+): NewDelivery {
+  return {
+    feedId: feed.id,
+    postId: post.id,
+    publishedAt: post.publishedAt,
+    ...verdictFor(feed, post, ctx, asBackfill),
+  };
 }
 
 /** The deliveries of every feed for the posts of one poll. */

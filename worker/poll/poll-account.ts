@@ -22,14 +22,13 @@ import {
   loadAccountForPoll,
   parkPoll,
   recordBudget,
-  recordPollFailure,
-  recordPollSuccess,
   setAccountProblem,
   type AccountForPoll,
 } from '../../core/poll-store.js';
 import { budgetScopeOf, takeBudget } from '../../core/poll-budget.js';
+import { recordPollFailure, recordPollImport, recordPollSuccess } from '../../core/poll-outcome.js';
 import type { AccountRef, FetchResult, SocialProvider } from '../../social/provider.js';
-import { decideAll, decideBackfill, type DecideContext } from './decide.js';
+import { decideAll, decideBackfill, verdictFor, type DecideContext } from './decide.js';
 import { recheckHeld } from './held.js';
 import { accountRefOf, refreshAccount, REFRESH_AHEAD_MS } from './refresh.js';
 
@@ -163,6 +162,30 @@ async function storePoll(
     const log = { ...timing.log, counts: { fetched: 0, newPosts: 0, delivered: 0, filteredOut: 0 } };
     await recordPollSuccess(deps.pool, accountId, { cursor, nextPollAt, log, feedIds });
     return { status: 'polled', ...EMPTY };
+  }
+  if (!backfilling.some((feed) => feed.backfillCount > 0) && !held) {
+    // The common case, new posts and nothing else to settle: one statement. Verdicts come first,
+    // from the fetched posts; a new post is first seen now.
+    const posts = [...new Map(result.posts.map((post) => [post.platformId, post])).values()];
+    const decisions = loaded.feeds.flatMap((feed) =>
+      posts.map((post) => ({
+        feedId: feed.id,
+        platformId: post.platformId,
+        ...verdictFor(feed, { publishedAt: new Date(post.createdAt), firstSeenAt: now, post }, ctx),
+      })),
+    );
+    const counts = await recordPollImport(deps.pool, accountId, {
+      cursor,
+      nextPollAt,
+      log: timing.log,
+      feedIds,
+      fetched: result.posts.length,
+      posts,
+      decisions,
+      engagementWindowMs: deps.settings.engagementWindowMs,
+      backfillDone: backfilling.map((feed) => feed.id),
+    });
+    return { status: 'polled', fetched: result.posts.length, ...counts };
   }
   return withTransaction(deps.pool, async (client) => {
     const stored = await upsertPosts(client, accountId, result.posts);

@@ -66,6 +66,53 @@ describe('import pipeline: RSS to Slack', () => {
     ]);
   });
 
+  it('GIVEN two feeds of one account, one filtering, and a second poll THEN verdicts, import log counts and delivery jobs are per feed', async () => {
+    const url = world.rss.setFeed('/two-feeds.xml', {
+      body: rssFeed([{ id: 't1', title: 'Launch day', published: ago(2) }]),
+    });
+    const accountId = await world.linkFeed(url);
+    const all = await world.addFeed(accountId, { createdAt: ago(10) });
+    const launches = await world.addFeed(accountId, {
+      createdAt: ago(10),
+      filters: { keywords: ['launch'] },
+    });
+    await pollAccount(world.pollDeps(), accountId, 'manual');
+    world.rss.setFeed('/two-feeds.xml', {
+      body: rssFeed([
+        { id: 't2', title: 'Weekly notes', published: ago(1) },
+        { id: 't1', title: 'Launch day', published: ago(2) },
+      ]),
+    });
+    const second = await pollAccount(world.pollDeps(), accountId, 'manual');
+    expect(second).toMatchObject({ status: 'polled', fetched: 1, newPosts: 1, pending: 1, filtered: 1 });
+    expect(await statuses(all.feedId)).toEqual([
+      ['t1', 'pending'],
+      ['t2', 'pending'],
+    ]);
+    expect(await statuses(launches.feedId)).toEqual([
+      ['t1', 'pending'],
+      ['t2', 'filtered'],
+    ]);
+    const { rows: logs } = await world.db.pool.query(
+      `SELECT status, fetched, new_posts, delivered, filtered_out FROM import_logs WHERE account_id = $1 ORDER BY id`,
+      [accountId],
+    );
+    expect(logs).toEqual([
+      { status: 'succeeded', fetched: 1, new_posts: 1, delivered: 2, filtered_out: 0 },
+      { status: 'succeeded', fetched: 1, new_posts: 1, delivered: 1, filtered_out: 1 },
+    ]);
+    const { rows: jobs } = await world.db.pool.query<{ key: string }>(
+      `SELECT key FROM graphile_worker._private_jobs WHERE task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'deliver_feed') AND key = ANY($1) ORDER BY key`,
+      [[`deliver:${all.feedId}`, `deliver:${launches.feedId}`]],
+    );
+    expect(jobs).toHaveLength(2);
+    const { rows: feeds } = await world.db.pool.query<{ backfill_done: boolean }>(
+      'SELECT backfill_done FROM feeds WHERE account_id = $1',
+      [accountId],
+    );
+    expect(feeds.every((feed) => feed.backfill_done)).toBe(true);
+  });
+
   it("GIVEN a poll THEN it queues its own next poll at the account's next time and the sending of its feed", async () => {
     const url = world.rss.setFeed('/successor.xml', {
       body: rssFeed([{ id: 's1', title: 'Successor', published: ago(1) }]),
