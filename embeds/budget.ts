@@ -76,8 +76,9 @@ export interface Fitted {
   readonly truncated: boolean;
 }
 
-// One visible grapheme, or a whole link (which is never cut: a half link would point elsewhere).
-type Unit = { readonly token: Token; readonly text: string; readonly width: number };
+// One visible grapheme, `token.text` from `start` to `end`, or a whole link (which is never cut: a
+// half link would point elsewhere).
+type Unit = { readonly token: Token; readonly start: number; readonly end: number; readonly width: number };
 
 /** The number of graphemes in `text`. */
 function graphemeCount(text: string): number {
@@ -92,6 +93,8 @@ function graphemeCount(text: string): number {
  * is never split into units, and a long one is only read as far as the limit.
  */
 function fitsWidth(tokens: readonly Token[], limit: number): boolean {
+  // A grapheme takes at least one UTF-16 unit, so text no longer than the limit needs no segmenting.
+  if (tokens.reduce((length, token) => length + token.text.length, 0) <= limit) return true;
   let width = 0;
   for (const token of tokens) {
     const next = graphemeEnds(token.text);
@@ -112,7 +115,7 @@ function unitsOf(tokens: readonly Token[], limit: number): Unit[] {
   let width = 0;
   for (const token of tokens) {
     if (token.kind === 'link') {
-      const unit = { token, text: token.text, width: graphemeCount(token.text) };
+      const unit = { token, start: 0, end: token.text.length, width: graphemeCount(token.text) };
       units.push(unit);
       width += unit.width;
       if (width > limit) return units;
@@ -120,7 +123,7 @@ function unitsOf(tokens: readonly Token[], limit: number): Unit[] {
     }
     const next = graphemeEnds(token.text);
     for (let start = 0, end = next(); end !== -1; start = end, end = next()) {
-      units.push({ token, text: token.text.slice(start, end), width: 1 });
+      units.push({ token, start, end, width: 1 });
       width += 1;
       if (width > limit) return units;
     }
@@ -132,13 +135,26 @@ function unitsOf(tokens: readonly Token[], limit: number): Unit[] {
 function cut(units: readonly Unit[], keep: number): Token[] {
   const tokens: Token[] = [];
   let width = 0;
-  for (const unit of units) {
-    if (width + unit.width > keep) break;
+  // Where the run of graphemes of one text token being kept starts: it is taken as one slice.
+  let start: number | undefined;
+  for (let index = 0; index < units.length; index += 1) {
+    const unit = units[index];
+    if (unit === undefined || width + unit.width > keep) break;
     width += unit.width;
+    if (unit.token.kind === 'link') {
+      tokens.push(unit.token);
+      continue;
+    }
+    start ??= unit.start;
+    const following = units[index + 1];
+    const runGoesOn =
+      following?.token === unit.token && following.start === unit.end && width + following.width <= keep;
+    if (runGoesOn) continue;
+    const text = unit.token.text.slice(start, unit.end);
+    start = undefined;
     const last = tokens.at(-1);
-    if (unit.token.kind === 'link') tokens.push(unit.token);
-    else if (last?.kind === 'text') tokens[tokens.length - 1] = { kind: 'text', text: last.text + unit.text };
-    else tokens.push({ kind: 'text', text: unit.text });
+    if (last?.kind === 'text') tokens[tokens.length - 1] = { kind: 'text', text: last.text + text };
+    else tokens.push({ kind: 'text', text });
   }
   const last = tokens.at(-1);
   if (last?.kind === 'text') {
@@ -153,7 +169,8 @@ function cut(units: readonly Unit[], keep: number): Token[] {
 const WORD_BACKOFF = 24;
 
 function backOffToSpace(units: readonly Unit[], keep: number): number {
-  const isSpace = (unit: Unit | undefined) => unit?.token.kind === 'text' && /^\s+$/u.test(unit.text);
+  const isSpace = (unit: Unit | undefined) =>
+    unit?.token.kind === 'text' && /^\s+$/u.test(unit.token.text.slice(unit.start, unit.end));
   let index = 0;
   let width = 0;
   const widths: number[] = [];

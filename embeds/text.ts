@@ -6,67 +6,108 @@
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 // V8's segmenter takes time quadratic in the length of the string it is given (50,000 characters:
-// ~0.4 s), so text is segmented in windows of this many UTF-16 units (~0.5 µs per character).
+// ~0.4 s), so text is segmented in windows of this many UTF-16 units (~0.5 µs per character, and
+// ~4 µs per call).
 const WINDOW = 256;
 
-// UTF-16 units next to which grapheme segmentation (UAX #29) is trivial: letters, digits, punctuation,
-// symbols and spaces with Grapheme_Cluster_Break Other that are neither emoji (Extended_Pictographic:
-// ©, ®, ‼, ⁉, 〰, 〽) nor Indic consonants, controls other than CR, and Hangul syllables. Two of them
-// in a row always have a boundary between them (no rule but GB4, GB5, GB6–8 with no jamo, and GB999
-// applies), and no rule looks back past one: GB9c, GB11 and GB12/13 see only through Extend, ZWJ,
-// Linker and regional indicators. The tests check every unit against the segmenter.
+// "Plain" characters, which need no segmenter (UAX #29) when two of them are next to each other:
+// letters, digits, punctuation, symbols and emoji whose Grapheme_Cluster_Break is Other, tab, LF,
+// and Hangul syllables. Two in a row always have a boundary between them (no rule but GB4, GB5 and
+// GB999 applies: not GB3, which needs a CR, nor GB6–8, which need a jamo, nor GB9–9b, which need a
+// mark or a prepended sign, nor GB9c, GB11 and GB12/13, which need an Indic consonant, a ZWJ or two
+// regional indicators), and no rule looks back past one: those that look further back than one
+// character see only through Extend, ZWJ, Linker and regional indicators. Left out: CR and the
+// other controls, jamo, marks, prepended signs, regional indicators, skin tone modifiers, and the
+// scripts not listed. The tests check every character here, and its neighbours, against the
+// segmenter.
 const PLAIN_RANGES: readonly (readonly [number, number])[] = [
-  [0x09, 0x0a], // tab, LF
-  [0x20, 0x7e], // printable ASCII
-  [0xa0, 0xa8], // Latin-1, Latin Extended, IPA and modifier letters, except © and ®
-  [0xaa, 0xad],
-  [0xaf, 0x2ff],
-  [0x370, 0x377], // Greek and Cyrillic, except unassigned units and combining marks
-  [0x37a, 0x37f],
-  [0x384, 0x38a],
-  [0x38c, 0x38c],
-  [0x38e, 0x3a1],
-  [0x3a3, 0x482],
-  [0x48a, 0x52f],
-  [0x2000, 0x200b], // spaces, dashes, quotes, bullets and ellipsis, except ZWNJ, ZWJ, ‼ and ⁉
-  [0x200e, 0x203b],
-  [0x203d, 0x2048],
-  [0x204a, 0x205f],
-  [0x20a0, 0x20c0], // currency signs
-  [0x3000, 0x3029], // CJK punctuation and kana, except 〰, 〽 and combining marks
-  [0x3031, 0x303c],
-  [0x303e, 0x303f],
+  [0x0009, 0x000a], // tab, LF
+  [0x0020, 0x007e], // ASCII
+  [0x00a0, 0x00ac], // Latin-1 without the soft hyphen, Latin Extended, IPA and modifier letters
+  [0x00ae, 0x02ff],
+  [0x0370, 0x0377], // Greek and Cyrillic, without combining marks and unassigned code points
+  [0x037a, 0x037f],
+  [0x0384, 0x038a],
+  [0x038c, 0x038c],
+  [0x038e, 0x03a1],
+  [0x03a3, 0x0482],
+  [0x048a, 0x052f],
+  [0x1e00, 0x1eff], // Latin Extended Additional (Vietnamese)
+  [0x2000, 0x200a], // spaces, punctuation, super- and subscripts and currency signs
+  [0x2010, 0x2027],
+  [0x202f, 0x205f],
+  [0x2070, 0x2071],
+  [0x2074, 0x208e],
+  [0x2090, 0x209c],
+  [0x20a0, 0x20c0],
+  [0x2100, 0x218b], // letterlike symbols, arrows, mathematical and technical signs, shapes, dingbats
+  [0x2190, 0x2429],
+  [0x2440, 0x244a],
+  [0x2460, 0x2b73],
+  [0x2b76, 0x2bff],
+  [0x3000, 0x3029], // CJK punctuation, kana and ideographs, without the combining marks
+  [0x3030, 0x303f],
   [0x3041, 0x3096],
   [0x309b, 0x30ff],
-  [0x3400, 0x4dbf], // CJK ideographs
+  [0x3400, 0x4dbf],
   [0x4e00, 0x9fff],
-  [0xac00, 0xd7a3], // Hangul syllables: a syllable never joins the next one
-  [0xff01, 0xff9d], // full-width forms and half-width katakana, except the half-width sound marks
+  [0xac00, 0xd7a3], // Hangul syllables: a syllable never joins the next one (only a jamo)
+  [0xff01, 0xff9d], // full-width forms and half-width katakana, without the half-width sound marks
   [0xffe0, 0xffe6],
+  [0xffe8, 0xffee],
+  [0x1f000, 0x1f1e5], // emoji and pictographs, without regional indicators and skin tone modifiers
+  [0x1f200, 0x1f3fa],
+  [0x1f400, 0x1faff],
 ];
 
-// One bit per BMP unit: 8 KB, and one load and shift per lookup.
-const PLAIN = new Uint32Array(0x10000 / 32);
+// One bit per code point below U+20000: 16 KB.
+const PLAIN = new Uint32Array(0x20000 / 32);
 for (const [first, last] of PLAIN_RANGES) {
-  for (let unit = first; unit <= last; unit += 1)
-    PLAIN[unit >>> 5] = (PLAIN[unit >>> 5] ?? 0) | (1 << (unit & 31));
+  for (let code = first; code <= last; code += 1)
+    PLAIN[code >>> 5] = (PLAIN[code >>> 5] ?? 0) | (1 << (code & 31));
 }
 
-function isPlain(text: string, index: number): boolean {
-  const unit = text.charCodeAt(index);
-  return (((PLAIN[unit >>> 5] ?? 0) >>> (unit & 31)) & 1) === 1;
+/** The UTF-16 length of the character at `index` when it is plain (2 for most emoji), else 0. */
+function plainLength(text: string, index: number): number {
+  const code = text.codePointAt(index) ?? 0x20000;
+  if (code >= 0x20000 || (((PLAIN[code >>> 5] ?? 0) >>> (code & 31)) & 1) === 0) return 0;
+  return code > 0xffff ? 2 : 1;
 }
 
 /**
- * Where the stretch of `text` from `start` (a boundary) that needs the segmenter ends: before the
- * first plain unit that follows another, where there is a boundary, or at the end of the text.
+ * The UTF-16 length of the character at `index` when it is one of the marks that posts put after a
+ * letter or an emoji (all Grapheme_Cluster_Break Extend, none ZWJ): combining diacritics, marks for
+ * symbols (keycaps), variation selectors (❤️), skin tone modifiers and tags (subdivision flags), else 0.
+ */
+function markLength(text: string, index: number): number {
+  const code = text.codePointAt(index) ?? 0;
+  if (code < 0x300) return 0;
+  if (code <= 0x36f || (code >= 0x20d0 && code <= 0x20f0) || (code >= 0xfe00 && code <= 0xfe0f)) return 1;
+  return (code >= 0x1f3fb && code <= 0x1f3ff) || (code >= 0xe0020 && code <= 0xe007f) ? 2 : 0;
+}
+
+// Plain text shorter than this between two stretches is segmented with them: a call to the
+// segmenter costs about as much as segmenting ten more characters.
+const GAP = 12;
+
+/**
+ * Where the stretch of `text` from `start` that needs the segmenter ends: after the first plain
+ * character of a run of them at least GAP units long (where there is a boundary), or at the end.
  */
 function stretchEnd(text: string, start: number): number {
-  let previous = isPlain(text, start);
-  for (let end = start + 1; end < text.length; end += 1) {
-    const current = isPlain(text, end);
-    if (previous && current) return end;
-    previous = current;
+  // Where the run of plain characters that `end` is in starts, or -1.
+  let run = -1;
+  let end = start;
+  while (end < text.length) {
+    const length = plainLength(text, end);
+    if (length === 0) {
+      run = -1;
+      end += 1;
+    } else {
+      if (run === -1) run = end;
+      end += length;
+      if (end - run >= GAP) return run + plainLength(text, run);
+    }
   }
   return text.length;
 }
@@ -76,13 +117,16 @@ function stretchEnd(text: string, start: number): number {
  * the segmenter settles, up to `stop` (another boundary). Windowed segmentation is exact: a boundary
  * depends only on what precedes it and on the next character, so every segment of a window but the
  * last (which the window's end may have cut) is final, and the next window starts where that last
- * segment did. For the same reason the text before `start` does not matter: it ends with a plain
- * unit or `start` is 0.
+ * segment did.
  */
 function segmentWindow(text: string, start: number, stop: number, ends: number[]): void {
   ends.length = 0;
   for (let size = WINDOW; ; size *= 2) {
-    const end = Math.min(stop, start + size);
+    let end = Math.min(stop, start + size);
+    // Not between the halves of a surrogate pair: the segmenter would see a lone surrogate there, a
+    // control, and settle a boundary before it that the whole character may not have (🇫|🇷, 👍|🏽).
+    const last = text.charCodeAt(end - 1);
+    if (end < stop && last >= 0xd800 && last <= 0xdbff) end += 1;
     // Each segment but the first starts where the one before it ends.
     for (const { index } of segmenter.segment(text.slice(start, end)))
       if (index > 0) ends.push(start + index);
@@ -97,9 +141,12 @@ function segmentWindow(text: string, start: number, stop: number, ends: number[]
 
 /**
  * The graphemes of `text` as offsets, lazily: each call returns the end of the next grapheme (which
- * starts where the previous one ended, the first at 0), then -1. A plain unit followed by another or
- * by the end of the text is a grapheme of its own, which is most of most posts; only the stretches
- * around anything else go through `Intl.Segmenter`.
+ * starts where the previous one ended, the first at 0), then -1. Most of a post needs no segmenter:
+ * a plain character followed by another or by the end is a grapheme of its own, and so is one with
+ * marks after it (👍🏽, ❤️) when a plain character or the end follows them; so are CR, LF and CR LF,
+ * whatever follows (GB3, GB4). Only the stretches around anything else are segmented, each from a
+ * boundary that nothing before it can move: the start of the text, a plain character (no rule looks
+ * back past one), or the character after a CR or LF (no rule looks back to one).
  */
 export function graphemeEnds(text: string): () => number {
   let at = 0;
@@ -115,9 +162,25 @@ export function graphemeEnds(text: string): () => number {
     }
     if (at === text.length) return -1;
     if (at >= stop) {
-      if (isPlain(text, at) && (at + 1 === text.length || isPlain(text, at + 1))) {
-        at += 1;
+      const unit = text.charCodeAt(at);
+      if (unit === 0x0d || unit === 0x0a) {
+        at += unit === 0x0d && text.charCodeAt(at + 1) === 0x0a ? 2 : 1;
         return at;
+      }
+      const length = plainLength(text, at);
+      if (length > 0) {
+        let end = at + length;
+        // Marks join what they follow (GB9) unless it is a control (GB4), and a plain character after
+        // them starts a new grapheme (GB9c and GB11 would need a virama or a ZWJ before it).
+        let mark = unit === 0x09 ? 0 : markLength(text, end);
+        while (mark > 0) {
+          end += mark;
+          mark = markLength(text, end);
+        }
+        if (end === text.length || plainLength(text, end) > 0) {
+          at = end;
+          return at;
+        }
       }
       stop = stretchEnd(text, at);
     }

@@ -68,6 +68,41 @@ describe('fitTokens', () => {
     );
   });
 
+  it('GIVEN more UTF-16 units than the grapheme limit but no more graphemes THEN the text is whole', () => {
+    const flags = '🇫🇷'.repeat(10);
+    expect(fitTokens([text(flags), link('🇯🇵')], { maxGraphemes: 11, maxLength: 100, render: plain })).toEqual(
+      {
+        text: `${flags}🇯🇵`,
+        truncated: false,
+      },
+    );
+    expect(fitTokens([text(flags), link('🇯🇵')], { maxGraphemes: 10, maxLength: 100, render: plain })).toEqual(
+      {
+        text: `${flags}…`,
+        truncated: true,
+      },
+    );
+  });
+
+  it('GIVEN graphemes made of several code points THEN each counts once and none is cut', () => {
+    const family = '👨‍👩‍👧‍👦';
+    const fitted = fitTokens([text(`${family} e\u0301\r\n❤️ 👍🏽 end`)], {
+      maxGraphemes: 7,
+      maxLength: 100,
+      render: plain,
+    });
+    expect(fitted).toEqual({ text: `${family} e\u0301\r\n❤️ 👍🏽…`, truncated: true });
+  });
+
+  it('GIVEN one token object twice, a link between text tokens THEN the cut keeps each in place', () => {
+    const word = text('ab ');
+    const options = { maxGraphemes: 5, maxLength: 100, render: markdown };
+    expect(fitTokens([word, word], options).text).toBe('ab ab…');
+    expect(fitTokens([word, link('@c'), word, word], { ...options, maxGraphemes: 7 }).text).toBe(
+      'ab [@c](https://example.com/)ab…',
+    );
+  });
+
   it('GIVEN the same input twice THEN the same output (cutting is deterministic)', () => {
     const options = { maxGraphemes: 7, maxLength: 50, render: markdown };
     const tokens = [text('👨‍👩‍👧‍👦 family 🇫🇷 flag')];
