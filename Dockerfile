@@ -36,7 +36,8 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1))"]
 
-# Young-generation semi-spaces of 4 MB instead of 16: ~60 MB less RSS at 1,000 accounts for no
-# measurable throughput (bench/README.md).
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--optimize-for-size", "bin/herald.js"]
+# Young-generation semi-spaces of 4 MB instead of 16 (~60 MB less RSS at 1,000 accounts), and the old
+# generation collected once it has grown by half: peak RSS ~200 MB at 1,000 accounts for 40% less CPU
+# than --optimize-for-size (bench/README.md).
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "bin/herald.js"]
 CMD ["start"]
