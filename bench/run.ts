@@ -130,6 +130,8 @@ function summary(args: BenchArgs, figures: DatabaseFigures, report: Report): Rec
     delivered_per_s: round(p.deliveredPerS),
     raw_jobs_per_s: round(figures.raw.jobsPerS),
     ratio: round(p.deliveredPerS / figures.raw.jobsPerS, 3),
+    raw_chained_jobs_per_s: round(figures.raw.chainedJobsPerS),
+    ratio_to_chained: round(p.deliveredPerS / figures.raw.chainedJobsPerS, 3),
     // The target's latency: the steady state, each account on its own interval (bench/steady.ts).
     latency_ms: p.steady.latencyMs,
     steady_polls_per_s: round(p.steady.pollsPerS),
@@ -202,6 +204,7 @@ async function main(): Promise<void> {
     'Targets (issue): ratio >= 0.3, p95 <= poll interval + 2 s, peak RSS <= 250 MB at 1,000 accounts',
   );
   report.record('ratio deliveries/s / raw no-op jobs/s', String(json.ratio));
+  report.record('  (to no-op jobs that each queue their successor)', String(json.ratio_to_chained));
   if (json.cpu_ms_per_delivery !== null && json.raw_cpu_ms_per_job !== null) {
     // Throughput on a machine with no spare cores is bounded by CPU per unit of work: this ratio is
     // what the throughput ratio would be if both runs were CPU-bound (it is steadier under load).
