@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Task } from 'graphile-worker';
+import type { Task, TaskList } from 'graphile-worker';
 import type { Config } from '../core/config.js';
 import type { Pool } from '../core/db/pool.js';
 import type { Logger } from '../core/logger.js';
@@ -53,6 +53,20 @@ async function analyzeJobs(pool: Pool): Promise<void> {
   await pool.query('VACUUM (ANALYZE) graphile_worker._private_jobs');
 }
 
+/** Milliseconds from starting a worker on `taskList` until `finished` resolves; the worker is stopped. */
+async function timedDrain(
+  deps: { pool: Pool; logger: Logger; settings: Config['worker'] },
+  taskList: TaskList,
+  finished: Promise<void>,
+): Promise<number> {
+  const started = performance.now();
+  const worker = await startWorker({ ...deps, crontab: '', taskList, pollIntervalMs: 500 });
+  await finished;
+  const ms = performance.now() - started;
+  await worker.stop();
+  return ms;
+}
+
 export async function rawQueue(
   pool: Pool,
   logger: Logger,
@@ -73,7 +87,7 @@ export async function rawQueue(
   await utils.cleanup({ tasks: ['GC_JOB_QUEUES'] });
   const specs = Array.from({ length: JOBS }, (_, i) => ({ identifier: 'noop', payload: { i } }));
 
-  let t = performance.now();
+  const t = performance.now();
   await utils.addJobs(specs);
   const enqueuedPerS = perSecond(JOBS, performance.now() - t);
   await analyzeJobs(pool);
@@ -94,19 +108,7 @@ export async function rawQueue(
       await analyzeJobs(pool);
     }
     done = 0;
-    const finished = drained();
-    t = performance.now();
-    const worker = await startWorker({
-      pool,
-      logger,
-      settings,
-      crontab: '',
-      taskList: { noop },
-      pollIntervalMs: 500,
-    });
-    await finished;
-    rates.push(perSecond(JOBS, performance.now() - t));
-    await worker.stop();
+    rates.push(perSecond(JOBS, await timedDrain({ pool, logger, settings }, { noop }, drained())));
   }
   const queries = counter.stop();
   const { cpuSeconds } = cpu.stop();
@@ -138,18 +140,7 @@ export async function rawQueue(
     else if (chained <= JOBS - seeds) await helpers.addJob('chain', {});
   };
   await utils.addJobs(Array.from({ length: seeds }, () => ({ identifier: 'chain', payload: {} })));
-  t = performance.now();
-  const chainWorker = await startWorker({
-    pool,
-    logger,
-    settings,
-    crontab: '',
-    taskList: { chain },
-    pollIntervalMs: 500,
-  });
-  await chainDone;
-  const chainedJobsPerS = perSecond(JOBS, performance.now() - t);
-  await chainWorker.stop();
+  const chainedJobsPerS = perSecond(JOBS, await timedDrain({ pool, logger, settings }, { chain }, chainDone));
   report.record('queue: drain, each job queueing its successor', formatRate(chainedJobsPerS, 'jobs'));
 
   /**
