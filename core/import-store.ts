@@ -16,14 +16,34 @@ export interface StoredPost {
   readonly post: SocialPost;
 }
 
-/** Insert new posts and refresh known ones (their metrics change on every sighting). */
+/**
+ * One post per platform id: a page boundary can return a post twice, and one statement may touch a
+ * row only once.
+ */
+export function uniquePosts(posts: readonly SocialPost[]): SocialPost[] {
+  return [...new Map(posts.map((post) => [post.platformId, post])).values()];
+}
+
+/**
+ * The statement that inserts new posts and refreshes known ones (their metrics change on every
+ * sighting), as SQL: `accountId` and `posts` (a JSON array of unique posts) are SQL expressions.
+ */
+export function upsertPostsSql(accountId: string, posts: string): string {
+  return `INSERT INTO social_posts (account_id, platform_post_id, kind, permalink, published_at, post)
+     SELECT ${accountId}, p->>'platformId', p->>'kind', p->>'permalink', (p->>'createdAt')::timestamptz, p
+       FROM jsonb_array_elements(${posts}::jsonb) AS p
+     ON CONFLICT (account_id, platform_post_id)
+       DO UPDATE SET post = EXCLUDED.post, last_seen_at = now()
+     RETURNING id, platform_post_id, published_at, first_seen_at, (xmax = 0) AS is_new`;
+}
+
+/** Insert new posts and refresh known ones. */
 export async function upsertPosts(
   db: Queryable,
   accountId: string,
   posts: readonly SocialPost[],
 ): Promise<StoredPost[]> {
-  // A page boundary can return one post twice; one statement may touch a row only once.
-  const unique = [...new Map(posts.map((post) => [post.platformId, post])).values()];
+  const unique = uniquePosts(posts);
   if (unique.length === 0) return [];
   const { rows } = await db.query<{
     id: string;
@@ -31,15 +51,7 @@ export async function upsertPosts(
     published_at: Date;
     first_seen_at: Date;
     is_new: boolean;
-  }>(
-    `INSERT INTO social_posts (account_id, platform_post_id, kind, permalink, published_at, post)
-     SELECT $1, p->>'platformId', p->>'kind', p->>'permalink', (p->>'createdAt')::timestamptz, p
-       FROM jsonb_array_elements($2::jsonb) AS p
-     ON CONFLICT (account_id, platform_post_id)
-       DO UPDATE SET post = EXCLUDED.post, last_seen_at = now()
-     RETURNING id, platform_post_id, published_at, first_seen_at, (xmax = 0) AS is_new`,
-    [accountId, JSON.stringify(unique)],
-  );
+  }>(upsertPostsSql('$1', '$2'), [accountId, JSON.stringify(unique)]);
   const byId = new Map(unique.map((post) => [post.platformId, post]));
   return rows.flatMap((row) => {
     const post = byId.get(row.platform_post_id);

@@ -4,7 +4,7 @@
  * feed's verdict in that same statement.
  */
 import type { Queryable } from './db/pool.js';
-import type { Decision } from './import-store.js';
+import { upsertPostsSql, type Decision } from './import-store.js';
 import { deliverJobSql, pollJobSql } from './jobs.js';
 import type { SocialPost } from './social-post.js';
 
@@ -156,13 +156,7 @@ export async function recordPollImport(
     feedIds: '$7',
   };
   const { rows } = await db.query<{ new_posts: number; pending: number; filtered: number }>(
-    `WITH posts AS (
-       INSERT INTO social_posts (account_id, platform_post_id, kind, permalink, published_at, post)
-       SELECT $1, p->>'platformId', p->>'kind', p->>'permalink', (p->>'createdAt')::timestamptz, p
-         FROM jsonb_array_elements($8::jsonb) AS p
-       ON CONFLICT (account_id, platform_post_id)
-         DO UPDATE SET post = EXCLUDED.post, last_seen_at = now()
-       RETURNING id, platform_post_id, published_at, first_seen_at, (xmax = 0) AS is_new),
+    `WITH posts AS (${upsertPostsSql('$1', '$8')}),
      inserted AS (
        INSERT INTO deliveries (feed_id, post_id, status, nonce, verdict, hold_until, published_at)
        SELECT (d->>'feedId')::uuid, posts.id, d->>'status', md5((d->>'feedId') || ':' || posts.id), d->'verdict',

@@ -12,6 +12,7 @@ import {
   insertDeliveries,
   markBackfillDone,
   recentPosts,
+  uniquePosts,
   upsertPosts,
   type NewDelivery,
 } from '../../core/import-store.js';
@@ -166,7 +167,7 @@ async function storePoll(
   if (!backfilling.some((feed) => feed.backfillCount > 0) && !held) {
     // The common case, new posts and nothing else to settle: one statement. Verdicts come first,
     // from the fetched posts; a new post is first seen now.
-    const posts = [...new Map(result.posts.map((post) => [post.platformId, post])).values()];
+    const posts = uniquePosts(result.posts);
     const decisions = loaded.feeds.flatMap((feed) =>
       posts.map((post) => ({
         feedId: feed.id,
