@@ -11,13 +11,13 @@ import {
   OverwriteType,
   PermissionFlagsBits,
   type APIApplicationCommandInteractionDataBasicOption,
-  type APIMessage,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { socialPostSchema } from '../../core/social-post.js';
 import { startDiscordFake, type DiscordFake } from '../fakes/discord/index.js';
 import { startRssFake, type RssFake } from '../fakes/rss.js';
 import { TEST_KEY } from '../support/config.js';
+import { textOf } from '../support/discord-text.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { freePort, spawnHerald, type HeraldProcess } from '../support/herald-process.js';
 import { rssFeed } from '../support/pipeline.js';
@@ -26,19 +26,6 @@ type Option = APIApplicationCommandInteractionDataBasicOption;
 const sub = (name: string, options: Option[] = []) => [{ name, type: Opt.Subcommand as const, options }];
 const str = (name: string, value: string, focused = false): Option =>
   focused ? { name, type: Opt.String, value, focused } : { name, type: Opt.String, value };
-
-/** Everything a person reads in the answer: content, embed title, description and fields. */
-const textOf = (message: APIMessage) =>
-  [
-    message.content,
-    ...message.embeds.flatMap((e) => [
-      e.title,
-      e.description,
-      ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
-    ]),
-  ]
-    .filter(Boolean)
-    .join('\n');
 
 describe('the Discord bot, end to end with the real process', () => {
   let db: TestDatabase;

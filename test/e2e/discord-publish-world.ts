@@ -43,19 +43,6 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const png = (bytes: number, fill: number): Buffer =>
   Buffer.concat([PNG, Buffer.alloc(bytes - PNG.length, fill)]);
 
-/** Everything a person reads in a message: content, embed title, description and fields. */
-export const textOf = (message: APIMessage): string =>
-  [
-    message.content,
-    ...message.embeds.flatMap((e) => [
-      e.title,
-      e.description,
-      ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
-    ]),
-  ]
-    .filter(Boolean)
-    .join('\n');
-
 /** The custom_id of the message's button labelled `label` (`Publish`, `Edit`, `Cancel`…). */
 export function buttonOf(message: APIMessage, label: RegExp): string {
   for (const row of message.components ?? []) {

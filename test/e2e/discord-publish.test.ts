@@ -17,10 +17,10 @@ import {
   buttonOf,
   png,
   startPublishWorld,
-  textOf,
   uploadedFiles,
   type PublishWorld,
 } from './discord-publish-world.js';
+import { textOf } from '../support/discord-text.js';
 
 type Option = APIApplicationCommandInteractionDataBasicOption;
 const str = (name: string, value: string): Option => ({ name, type: Opt.String, value });

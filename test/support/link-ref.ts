@@ -3,9 +3,11 @@ import { linkAccount } from '../../core/account-store.js';
 import type { Keyring } from '../../core/crypto.js';
 import type { Pool } from '../../core/db/pool.js';
 import type { AccountRef } from '../../social/provider.js';
+import { createProviderRegistry, type ProviderRegistry } from '../../social/registry.js';
 import type { BlueskyFake } from '../fakes/bluesky.js';
 import type { MastodonFake } from '../fakes/mastodon.js';
-import type { XFake } from '../fakes/x.js';
+import { X_FAKE_CLIENT, type XFake } from '../fakes/x.js';
+import { testConfig } from './config.js';
 
 export async function linkRef(
   pool: Pool,
@@ -81,4 +83,19 @@ export async function linkOnePerPlatform(
     linkedBy,
   );
   return { x, bluesky, mastodon };
+}
+
+/** The provider registry a publishing test posts through: X and Bluesky pointed at their fakes. */
+export function publishingRegistry(fakes: Pick<PublishingFakes, 'x' | 'bluesky'>): ProviderRegistry {
+  const config = testConfig({
+    HERALD_ALLOW_LOOPBACK_URLS: 'true',
+    HERALD_X_CLIENT_ID: X_FAKE_CLIENT.clientId,
+    HERALD_X_CLIENT_SECRET: X_FAKE_CLIENT.clientSecret,
+    HERALD_X_API_URL: fakes.x.url,
+    HERALD_BLUESKY_API_URL: fakes.bluesky.url,
+  });
+  return createProviderRegistry(config, {
+    x: { authUrl: fakes.x.url },
+    bluesky: { plcDirectoryUrl: fakes.bluesky.plcDirectoryUrl, linkPreviews: false },
+  });
 }

@@ -11,14 +11,14 @@ import type { CommandResult, Form, Reply } from '../../../bot/commands/reply.js'
 import { createKeyring } from '../../../core/crypto.js';
 import type { SocialPlatform } from '../../../core/platforms.js';
 import { createMediaDownloader, type MediaDownloader } from '../../../social/media-download.js';
-import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
+import type { ProviderRegistry } from '../../../social/registry.js';
 import { publishPost } from '../../../worker/publish/publish-post.js';
 import { startBlueskyFake, type BlueskyFake } from '../../fakes/bluesky.js';
 import { startFakeServer, type FakeServer } from '../../fakes/fake-server.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
-import { startXFake, X_FAKE_CLIENT, type XFake } from '../../fakes/x.js';
+import { startXFake, type XFake } from '../../fakes/x.js';
 import { commandContext, createTenant } from '../../support/commands.js';
-import { linkOnePerPlatform } from '../../support/link-ref.js';
+import { linkOnePerPlatform, publishingRegistry } from '../../support/link-ref.js';
 import { TEST_KEY, testConfig } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
 
@@ -62,17 +62,7 @@ describe('posting with images and threads', () => {
         ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body }
         : { status: 404, text: 'not found' };
     });
-    const config = testConfig({
-      HERALD_ALLOW_LOOPBACK_URLS: 'true',
-      HERALD_X_CLIENT_ID: X_FAKE_CLIENT.clientId,
-      HERALD_X_CLIENT_SECRET: X_FAKE_CLIENT.clientSecret,
-      HERALD_X_API_URL: x.url,
-      HERALD_BLUESKY_API_URL: bluesky.url,
-    });
-    registry = createProviderRegistry(config, {
-      x: { authUrl: x.url },
-      bluesky: { plcDirectoryUrl: bluesky.plcDirectoryUrl, linkPreviews: false },
-    });
+    registry = publishingRegistry({ x, bluesky });
     media = createMediaDownloader({ userAgent: 'Herald/test', timeoutMs: 5_000, allowLoopback: true });
     tenant = await createTenant(db.pool, '8101', 'Acme');
     await linkOnePerPlatform(db.pool, keyring, tenant.id, { x, bluesky, mastodon });

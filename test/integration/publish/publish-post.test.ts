@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyring } from '../../../core/crypto.js';
 import { createOutboundPost } from '../../../core/outbound-store.js';
 import type { SocialPlatform } from '../../../core/platforms.js';
-import { createProviderRegistry, type ProviderRegistry } from '../../../social/registry.js';
+import type { ProviderRegistry } from '../../../social/registry.js';
 import { publishPost } from '../../../worker/publish/publish-post.js';
 import { startBlueskyFake, type BlueskyFake } from '../../fakes/bluesky.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon.js';
-import { startXFake, X_FAKE_CLIENT, type XFake } from '../../fakes/x.js';
+import { startXFake, type XFake } from '../../fakes/x.js';
 import { createTenant } from '../../support/commands.js';
-import { linkOnePerPlatform } from '../../support/link-ref.js';
-import { TEST_KEY, testConfig } from '../../support/config.js';
+import { linkOnePerPlatform, publishingRegistry } from '../../support/link-ref.js';
+import { TEST_KEY } from '../../support/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../../support/database.js';
 
 const keyring = createKeyring(Buffer.from(TEST_KEY, 'base64'));
@@ -35,17 +35,7 @@ describe('publishing a post to several accounts', () => {
       startBlueskyFake(),
       startMastodonFake(),
     ]);
-    const config = testConfig({
-      HERALD_ALLOW_LOOPBACK_URLS: 'true',
-      HERALD_X_CLIENT_ID: X_FAKE_CLIENT.clientId,
-      HERALD_X_CLIENT_SECRET: X_FAKE_CLIENT.clientSecret,
-      HERALD_X_API_URL: x.url,
-      HERALD_BLUESKY_API_URL: bluesky.url,
-    });
-    registry = createProviderRegistry(config, {
-      x: { authUrl: x.url },
-      bluesky: { plcDirectoryUrl: bluesky.plcDirectoryUrl, linkPreviews: false },
-    });
+    registry = publishingRegistry({ x, bluesky });
     tenantId = (await createTenant(db.pool, '8001', 'Acme')).id;
     Object.assign(accounts, await linkOnePerPlatform(db.pool, keyring, tenantId, { x, bluesky, mastodon }));
   });
@@ -190,14 +180,19 @@ describe('publishing a post to several accounts', () => {
     },
   );
 
-  it('GIVEN a thread interrupted after its first post THEN the next run records what is out instead of posting it again', async () => {
-    const { id } = await thread(['Interrupted thread, part one', 'Interrupted thread, part two'], 'x');
+  /** As after a worker died mid-publish: the post and its target left `publishing`; the X user it posts as. */
+  async function interruptedOnX(id: string) {
     await db.pool.query(
       `UPDATE outbound_targets SET status = 'publishing', attempts = 1 WHERE outbound_post_id = $1`,
       [id],
     );
     await db.pool.query(`UPDATE outbound_posts SET status = 'publishing' WHERE id = $1`, [id]);
-    const user = [...x.state.users.values()].find((u) => u.username === 'acmehq')!;
+    return [...x.state.users.values()].find((u) => u.username === 'acmehq')!;
+  }
+
+  it('GIVEN a thread interrupted after its first post THEN the next run records what is out instead of posting it again', async () => {
+    const { id } = await thread(['Interrupted thread, part one', 'Interrupted thread, part two'], 'x');
+    const user = await interruptedOnX(id);
     x.addTweet({ authorId: user.id, text: 'Interrupted thread, part one' });
     const before = tweets();
     expect(await publishPost(deps(), id)).toEqual({ status: 'failed', retry: 0 });
@@ -209,12 +204,7 @@ describe('publishing a post to several accounts', () => {
 
   it('GIVEN a thread interrupted after all its posts went out THEN the next run records it published', async () => {
     const { id } = await thread(['Whole thread, part one', 'Whole thread, part two'], 'x');
-    await db.pool.query(
-      `UPDATE outbound_targets SET status = 'publishing', attempts = 1 WHERE outbound_post_id = $1`,
-      [id],
-    );
-    await db.pool.query(`UPDATE outbound_posts SET status = 'publishing' WHERE id = $1`, [id]);
-    const user = [...x.state.users.values()].find((u) => u.username === 'acmehq')!;
+    const user = await interruptedOnX(id);
     const first = x.addTweet({ authorId: user.id, text: 'Whole thread, part one' });
     x.addTweet({ authorId: user.id, text: 'Whole thread, part two', parent: first });
     const before = tweets();
